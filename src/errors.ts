@@ -1,0 +1,80 @@
+/** Process exit codes from the product contract (PRODUCT.md). */
+export const ExitCode = {
+  ok: 0,
+  taskFailed: 1,
+  usage: 2,
+  model: 3,
+  repo: 4,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Base of every error Spark reports: one line for the person, an exit code for the shell. */
+export class SparkError extends Error {
+  readonly exitCode: ExitCodeValue;
+  /** Stable machine-readable code for JSONL `error` events. */
+  readonly code: string;
+  constructor(message: string, exitCode: ExitCodeValue, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.code = code;
+  }
+}
+
+/** Bad flags or arguments (exit 2). */
+export class UsageError extends SparkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.usage, "usage", options);
+  }
+}
+
+/** Missing/corrupt model, not enough memory, unreachable endpoint (exit 3). */
+export class ModelError extends SparkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.model, "model", options);
+  }
+}
+
+/** Edit outside the repo, git failure, not a repository (exit 4). */
+export class RepoError extends SparkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.repo, "repo", options);
+  }
+}
+
+/** The task could not be completed: no applicable edit, tests still failing (exit 1). */
+export class TaskError extends SparkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.taskFailed, "task", options);
+  }
+}
+
+/** The user interrupted (exit 130). */
+export class InterruptedError extends SparkError {
+  constructor(message = "interrupted", options?: { cause?: unknown }) {
+    super(message, ExitCode.interrupted, "interrupted", options);
+  }
+}
+
+/** True when `err` is an AbortError raised by an AbortSignal. */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && (err.name === "AbortError" || err instanceof InterruptedError);
+}
+
+/** One line for stderr; the stack only with SPARK_DEBUG=1. */
+export function formatError(err: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  const debug = env.SPARK_DEBUG === "1";
+  if (err instanceof Error) {
+    if (debug) return err.stack ?? err.message;
+    return err.message.split("\n")[0] ?? err.message;
+  }
+  return String(err);
+}
+
+/** Exit code for any thrown value. */
+export function exitCodeOf(err: unknown): ExitCodeValue {
+  if (err instanceof SparkError) return err.exitCode;
+  if (isAbortError(err)) return ExitCode.interrupted;
+  return ExitCode.taskFailed;
+}

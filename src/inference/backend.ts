@@ -1,0 +1,83 @@
+/**
+ * The one interface the agent talks to. The in-process llama.cpp engine and the HTTP client for
+ * OpenAI-compatible servers both implement it.
+ */
+
+/** A chat message. */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** One generation request. */
+export interface GenerateRequest {
+  messages: readonly ChatMessage[];
+  /** Most tokens to generate. Default 4096. */
+  maxTokens?: number;
+  /** GBNF grammar the output must match (local engine only). Default: none. */
+  grammar?: string;
+  /** Generation stops before any of these strings. Default: none. */
+  stop?: readonly string[];
+  /** Sampling temperature. Default 0 (greedy). */
+  temperature?: number;
+  /**
+   * Text the output is expected to copy from (e.g. the file being edited); speculation drafts
+   * from it. Default: the prompt itself.
+   */
+  prediction?: string;
+  /** Speculative decoding from the prompt/prediction. Default true. */
+  speculation?: boolean;
+  /** Cancels the generation within a token. */
+  signal?: AbortSignal;
+}
+
+/** Measured facts of one generation (PRODUCT.md `stats` event). */
+export interface GenerationStats {
+  promptTokens: number;
+  /** Prompt tokens reused from the KV cache instead of evaluated. */
+  cachedTokens: number;
+  outputTokens: number;
+  /** Request start to first output token, ms. */
+  ttftMs: number;
+  /** Evaluated (non-cached) prompt tokens per second. */
+  prefillTps: number;
+  /** Output tokens per second after the first. */
+  decodeTps: number;
+  draftProposed: number;
+  draftAccepted: number;
+}
+
+/** A streamed piece of output, then exactly one `stats` chunk at the end. */
+export type GenerateChunk = { type: "text"; text: string } | { type: "stats"; stats: GenerationStats };
+
+/** Static facts of a backend, for `session.start`. */
+export interface BackendInfo {
+  /** Model name or path as the user gave it. */
+  model: string;
+  backend: "local" | "http";
+  contextSize: number;
+}
+
+/** Generation backend. */
+export interface Backend {
+  readonly info: BackendInfo;
+  /** Number of tokens `text` takes with this model's tokenizer. */
+  countTokens(text: string): Promise<number>;
+  /** Streams the answer; throws an AbortError when `signal` fires. */
+  generate(request: GenerateRequest): AsyncGenerator<GenerateChunk, void, undefined>;
+  close(): Promise<void>;
+}
+
+/** Empty stats (before a generation, or for a backend that reports none). */
+export function emptyStats(): GenerationStats {
+  return {
+    promptTokens: 0,
+    cachedTokens: 0,
+    outputTokens: 0,
+    ttftMs: 0,
+    prefillTps: 0,
+    decodeTps: 0,
+    draftProposed: 0,
+    draftAccepted: 0,
+  };
+}
