@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+// Forked workers inherit this before their libuv pool starts: decodes stay on one pool thread,
+// as under bin/spark.js (see the launcher for the measured reason).
+process.env.UV_THREADPOOL_SIZE ??= "1";
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.{ts,tsx}"],

@@ -1,4 +1,12 @@
-/** Vitest global setup: builds the fixture models once per run (cached on disk). */
-export async function setup(): Promise<void> {
-  // Filled in by fixtures/: generates test models into .cache/fixtures.
+import path from "node:path";
+import { ensureFixtureModels, repoRoot } from "../fixtures/index.js";
+
+/**
+ * Vitest global setup: generates the test models once per run (cached under
+ * `<repo>/.cache/fixtures`, so nothing is written outside the repository) and tells the
+ * workers where they are.
+ */
+export function setup(): void {
+  process.env.SPARK_FIXTURES_DIR ??= path.join(repoRoot(), ".cache", "fixtures");
+  ensureFixtureModels();
 }
