@@ -1,17 +1,88 @@
-import { RepoError } from "../errors.js";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { UsageError } from "../errors.js";
+import { withRepoLock } from "./lock.js";
+import { CHECKPOINT_PREFIX, CHECKPOINT_REF_FORMAT, checkpointMessage, parseCheckpointRefs } from "./meta.js";
+import { openRepo, repoRelative, type Repo } from "./repo.js";
+import { snapshotWorktree } from "./snapshot.js";
 import type { CheckpointInfo, CheckpointOptions } from "./types.js";
 
-/** Snapshots the whole working tree into `refs/spark/checkpoints/<n>` (stub). */
-export async function createCheckpoint(_root: string, _opts: CheckpointOptions): Promise<CheckpointInfo> {
-  throw new RepoError("checkpoints are not implemented yet");
+// Checkpoint commits are Spark's, not the user's: a fixed identity means they work in a repo
+// with no user.name/user.email, and never carry a signature prompt.
+const SPARK_IDENTITY = {
+  GIT_AUTHOR_NAME: "Spark",
+  GIT_AUTHOR_EMAIL: "spark@localhost",
+  GIT_COMMITTER_NAME: "Spark",
+  GIT_COMMITTER_EMAIL: "spark@localhost",
+};
+
+/**
+ * Snapshots the whole working tree into `refs/spark/checkpoints/<n>` (n one more than any
+ * before), recording `task`, the time and `files`. Works before the first commit. Holds the
+ * repo lock; never touches HEAD, the index, branches or stash.
+ */
+export async function createCheckpoint(root: string, opts: CheckpointOptions): Promise<CheckpointInfo> {
+  const repo = await openRepo(root);
+  const files = opts.files.map((f) => repoRelative(repo, root, f));
+  return withRepoLock(repo.root, async () => {
+    const tree = await snapshotWorktree(repo, files);
+    return storeCheckpoint(repo, tree, opts.task, files);
+  });
 }
 
-/** Every checkpoint, newest first (stub). */
-export async function listCheckpoints(_root: string): Promise<CheckpointInfo[]> {
-  throw new RepoError("checkpoints are not implemented yet");
+/** Every checkpoint, newest first. */
+export async function listCheckpoints(root: string): Promise<CheckpointInfo[]> {
+  const repo = await openRepo(root);
+  return parseCheckpointRefs(await repo.run(["for-each-ref", `--format=${CHECKPOINT_REF_FORMAT}`, CHECKPOINT_PREFIX]));
 }
 
-/** Deletes all but the newest `keep` checkpoints (default 100); returns the removed ids (stub). */
-export async function pruneCheckpoints(_root: string, _keep = 100): Promise<string[]> {
-  throw new RepoError("checkpoints are not implemented yet");
+/** Deletes all but the newest `keep` checkpoints (default 100); returns the removed ids, newest first. */
+export async function pruneCheckpoints(root: string, keep = 100): Promise<string[]> {
+  if (!Number.isInteger(keep) || keep < 0) throw new UsageError(`checkpoints to keep must be a whole number >= 0, got ${keep}`);
+  const repo = await openRepo(root);
+  return withRepoLock(repo.root, async () => {
+    const old = (await listCheckpoints(repo.root)).slice(keep);
+    for (const c of old) await repo.run(["update-ref", "-d", c.ref]);
+    return old.map((c) => c.id);
+  });
+}
+
+/** Commits `tree` as the next checkpoint (parent: HEAD when there is one). Call with the lock held. */
+export async function storeCheckpoint(repo: Repo, tree: string, task: string, files: string[]): Promise<CheckpointInfo> {
+  const head = await repo.run(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).then(
+    (s) => s.trim(),
+    () => "",
+  );
+  const id = String(await nextId(repo));
+  const time = new Date();
+  const messageFile = path.join(repo.sparkDir, "message");
+  await writeFile(messageFile, checkpointMessage(id, task, time, files));
+  const parent = head ? ["-p", head] : [];
+  const commit = (await repo.run(["commit-tree", "--no-gpg-sign", ...parent, "-F", messageFile, tree], { env: SPARK_IDENTITY })).trim();
+  const ref = `${CHECKPOINT_PREFIX}${id}`;
+  // Empty old value: fail rather than overwrite should the ref somehow exist.
+  await repo.run(["update-ref", "-m", `spark checkpoint ${id}`, ref, commit, ""]);
+  await saveCounter(repo, Number(id));
+  return { id, ref, time, task, files };
+}
+
+// The last id handed out, so ids keep increasing even after pruning every checkpoint.
+function counterPath(repo: Repo): string {
+  return path.join(repo.sharedDir, "last-id");
+}
+
+async function nextId(repo: Repo): Promise<number> {
+  const refs = await repo.run(["for-each-ref", "--format=%(refname)", CHECKPOINT_PREFIX]);
+  let max = Number((await readFile(counterPath(repo), "utf8").catch(() => "0")).trim()) || 0;
+  for (const ref of refs.split("\n")) {
+    const n = Number(ref.slice(CHECKPOINT_PREFIX.length));
+    if (ref.startsWith(CHECKPOINT_PREFIX) && Number.isInteger(n) && n > max) max = n;
+  }
+  return max + 1;
+}
+
+async function saveCounter(repo: Repo, id: number): Promise<void> {
+  const tmp = `${counterPath(repo)}.tmp`;
+  await writeFile(tmp, `${id}\n`);
+  await rename(tmp, counterPath(repo));
 }

@@ -1,6 +1,81 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
 import { RepoError } from "../errors.js";
+import { gitErrorLine, gitRunner, type RunGit } from "./git-run.js";
+
+/** Where one repository keeps things, and a git runner rooted at its working tree. */
+export interface Repo {
+  /** Absolute working tree root (as git reports it). */
+  root: string;
+  /** This worktree's git dir (`.git`, or `.git/worktrees/<name>`). */
+  gitDir: string;
+  /** The shared git dir (where refs live); equals `gitDir` outside linked worktrees. */
+  commonDir: string;
+  /** Spark's per-worktree scratch folder: `<gitDir>/spark` (temp indexes, path lists). */
+  sparkDir: string;
+  /** Spark's shared folder: `<commonDir>/spark` (lock, id counter). */
+  sharedDir: string;
+  /** git, run in `root`. */
+  run: RunGit;
+}
 
 /** Absolute path of the working tree root that contains `cwd`; `RepoError` (exit 4) when none. */
 export async function findRepoRoot(cwd: string): Promise<string> {
-  throw new RepoError(`not a git repository: ${cwd}`);
+  const dir = path.resolve(cwd);
+  const st = await stat(dir).catch(() => null);
+  if (!st?.isDirectory()) throw new RepoError(`no such directory: ${dir}`);
+  let out: string;
+  try {
+    out = await gitRunner(dir)(["rev-parse", "--show-toplevel"]);
+  } catch (err) {
+    if (/ENOENT/.test(gitErrorLine(err))) throw new RepoError("git is not installed (or not on PATH)", { cause: err });
+    throw new RepoError(`not a git repository: ${dir} (run git init, or pass --cwd)`, { cause: err });
+  }
+  const root = out.trim();
+  if (root.length === 0) throw new RepoError(`not inside a git working tree: ${dir}`);
+  return root;
+}
+
+const opened = new Map<string, Promise<Repo>>();
+
+/** The `Repo` whose working tree contains `root` (cached per process). */
+export function openRepo(root: string): Promise<Repo> {
+  const key = path.resolve(root);
+  let repo = opened.get(key);
+  if (!repo) {
+    repo = resolveRepo(key);
+    opened.set(key, repo);
+    repo.catch(() => opened.delete(key));
+  }
+  return repo;
+}
+
+async function resolveRepo(dir: string): Promise<Repo> {
+  const top = await findRepoRoot(dir);
+  const run = gitRunner(top);
+  const [gitDir = "", common = ""] = (await run(["rev-parse", "--absolute-git-dir", "--git-common-dir"])).split("\n");
+  const commonDir = path.resolve(top, common);
+  return {
+    root: top,
+    gitDir,
+    commonDir,
+    sparkDir: path.join(gitDir, "spark"),
+    sharedDir: path.join(commonDir, "spark"),
+    run,
+  };
+}
+
+/**
+ * Repo-relative, forward-slash form of `file` (absolute, or relative to the repo root);
+ * `RepoError` when it points outside the repository.
+ */
+export function repoRelative(repo: Repo, given: string, file: string): string {
+  for (const base of [repo.root, path.resolve(given)]) {
+    const rel = path.relative(base, path.resolve(base, file));
+    const first = rel.split(path.sep)[0];
+    if (rel === "" || first === ".." || path.isAbsolute(rel)) continue;
+    if (first === ".git") throw new RepoError(`path inside .git: ${file}`);
+    return rel.split(path.sep).join("/");
+  }
+  throw new RepoError(`path outside the repository: ${file}`);
 }

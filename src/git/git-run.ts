@@ -1,0 +1,68 @@
+import { simpleGit, type SimpleGitOptions } from "simple-git";
+import { RepoError } from "../errors.js";
+
+/** Per-call options of a `RunGit`. */
+export interface GitCallOptions {
+  /** Index file for this call (`GIT_INDEX_FILE`). Default: the repository's own index. */
+  index?: string;
+  /** Extra environment variables for this call. */
+  env?: Record<string, string>;
+}
+
+/** Runs one git command in a fixed directory and resolves with its stdout. */
+export type RunGit = (args: string[], opts?: GitCallOptions) => Promise<string>;
+
+// simple-git refuses to pass environment variables such as EDITOR, PAGER or GIT_CONFIG_GLOBAL
+// (and `-c` keys such as filter.*) unless told to. Every argument here is built by this module,
+// and the environment is the user's own, which plain `git` would use too; so allow them all.
+const ALLOW_USER_ENVIRONMENT: SimpleGitOptions["unsafe"] = {
+  allowUnsafeAlias: true,
+  allowUnsafeAskPass: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeCredentialHelper: true,
+  allowUnsafeEditor: true,
+  allowUnsafeMergeDriver: true,
+  allowUnsafePager: true,
+  allowUnsafeProtocolOverride: true,
+  allowUnsafeSshCommand: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafeHooksPath: true,
+  allowUnsafeDiffExternal: true,
+  allowUnsafeDiffTextConv: true,
+  allowUnsafeFilter: true,
+  allowUnsafeFsMonitor: true,
+  allowUnsafeGpgProgram: true,
+  allowUnsafeTemplateDir: true,
+};
+
+/** First non-empty line of a git error, without simple-git's decorations. */
+export function gitErrorLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const line = text
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l.length > 0 && !l.startsWith("hint:"));
+  return line ?? "unknown error";
+}
+
+/**
+ * A `RunGit` over simple-git in `baseDir`. Paths are always literal (`GIT_LITERAL_PATHSPECS`),
+ * never prompts, and any failure becomes a one-line `RepoError` naming the git command.
+ */
+export function gitRunner(baseDir: string, baseEnv: NodeJS.ProcessEnv = process.env): RunGit {
+  return async (args, opts = {}) => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(baseEnv)) if (v !== undefined) env[k] = v;
+    env.GIT_LITERAL_PATHSPECS = "1";
+    env.GIT_TERMINAL_PROMPT = "0";
+    if (opts.index !== undefined) env.GIT_INDEX_FILE = opts.index;
+    Object.assign(env, opts.env);
+    try {
+      return await simpleGit({ baseDir, unsafe: ALLOW_USER_ENVIRONMENT }).env(env).raw(args);
+    } catch (err) {
+      const sub = args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? "";
+      throw new RepoError(`git ${sub} failed: ${gitErrorLine(err)}`, { cause: err });
+    }
+  };
+}
