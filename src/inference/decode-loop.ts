@@ -1,0 +1,180 @@
+import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
+import type { GenerationStats } from "./backend.js";
+import { GrammarCursor } from "./grammar-cursor.js";
+import type { PromptLookupDrafter } from "./prompt-lookup.js";
+import { TextAssembler } from "./text-assembler.js";
+
+/** One decode on one sequence. */
+export interface DecodeParams {
+  llama: Llama;
+  model: LlamaModel;
+  sequence: LlamaContextSequence;
+  prompt: readonly Token[];
+  /** Default 4096. */
+  maxTokens?: number;
+  /** Default 0 (greedy; the only mode where drafts are verified). */
+  temperature?: number;
+  grammar?: LlamaGrammar;
+  /** Speculation source; none = plain decoding. */
+  drafter?: PromptLookupDrafter;
+  stop?: readonly string[];
+  signal?: AbortSignal;
+  /** Keep decoding past end-of-generation tokens (benchmarks). Default false. */
+  ignoreEog?: boolean;
+  /** Prompt tokens per prefill chunk between progress reports and abort checks. Default 2048. */
+  prefillChunk?: number;
+  onPrefillProgress?: (done: number, total: number) => void;
+  /** Runs when the prompt is in the KV cache (e.g. to note the prefix). */
+  onPrefilled?: () => void;
+}
+
+/** Output of the decode loop: text pieces, then one stats record. */
+export type DecodeEvent = { type: "text"; text: string } | { type: "stats"; stats: GenerationStats };
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  const err = new Error(reason instanceof Error ? reason.message : "aborted");
+  err.name = "AbortError";
+  return err;
+}
+
+async function eraseFrom(sequence: LlamaContextSequence, start: number): Promise<void> {
+  if (sequence.nextTokenIndex > start) await sequence.eraseContextTokenRanges([{ start, end: sequence.nextTokenIndex }]);
+}
+
+/** Reuses the longest cached prefix; returns how many prompt tokens were kept. */
+async function alignPrefix(sequence: LlamaContextSequence, prompt: readonly Token[]): Promise<number> {
+  const { firstDifferentIndex } = sequence.compareContextTokens([...prompt]);
+  // The last prompt token is always evaluated again: its logits give the first output token.
+  const keep = Math.min(firstDifferentIndex, prompt.length - 1);
+  await eraseFrom(sequence, keep);
+  return keep;
+}
+
+/**
+ * Decoding with our own draft verification (node-llama-cpp 3.22.1's token predictors refute every
+ * draft after the first). Each step evaluates [last token, ...drafts] in one batch; the greedy
+ * choice after each position is compared with the next draft; the matching prefix is kept and the
+ * rest erased from the KV cache. Output is identical with and without drafts.
+ * Under a grammar, a greedy choice the grammar forbids is re-sampled with the grammar applied.
+ */
+export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void, undefined> {
+  const { sequence, model, prompt, signal } = p;
+  const maxTokens = p.maxTokens ?? 4096;
+  const temperature = p.temperature ?? 0;
+  if (prompt.length === 0) throw new Error("empty prompt");
+  const started = performance.now();
+  const stats: GenerationStats = {
+    promptTokens: prompt.length,
+    cachedTokens: 0,
+    outputTokens: 0,
+    ttftMs: 0,
+    prefillTps: 0,
+    decodeTps: 0,
+    draftProposed: 0,
+    draftAccepted: 0,
+  };
+  if (signal?.aborted) throw abortError(signal);
+  stats.cachedTokens = await alignPrefix(sequence, prompt);
+  const toPrefill = prompt.slice(stats.cachedTokens, prompt.length - 1);
+  const chunk = p.prefillChunk ?? 2048;
+  for (let i = 0; i < toPrefill.length; i += chunk) {
+    if (signal?.aborted) throw abortError(signal);
+    await sequence.evaluateWithoutGeneratingNewTokens(toPrefill.slice(i, i + chunk));
+    p.onPrefillProgress?.(Math.min(i + chunk, toPrefill.length), toPrefill.length);
+  }
+  p.onPrefilled?.();
+  const grammar = p.grammar ? new GrammarCursor(p.llama, model, p.grammar) : undefined;
+  const drafter = temperature === 0 ? p.drafter : undefined;
+  const text = new TextAssembler(model, p.stop ?? []);
+  const history: Token[] = [...prompt];
+  let pending = prompt[prompt.length - 1] as Token;
+  let firstTokenAt = 0;
+  let finished = false;
+  const sampleOptions = { temperature, ...(temperature > 0 ? { seed: 42 } : {}) };
+
+  while (!finished && stats.outputTokens < maxTokens) {
+    if (signal?.aborted) throw abortError(signal);
+    let drafts = (drafter ? drafter.propose(history) : []) as Token[];
+    const room = Math.min(maxTokens - stats.outputTokens - 1, sequence.contextSize - sequence.nextTokenIndex - 2);
+    drafts = drafts.slice(0, Math.max(0, room));
+    if (grammar && drafts.length > 0) drafts = allowedPrefix(p, grammar, drafts);
+    const base = sequence.nextTokenIndex;
+    const input = [pending, ...drafts].map((t) => [t, { generateNext: { token: true, options: sampleOptions } }] as [Token, { generateNext: { token: true; options: typeof sampleOptions } }]);
+    const results = await sequence.controlledEvaluate(input);
+    const emitted: Token[] = [];
+    let accepted = 0;
+    for (let i = 0; i <= drafts.length; i++) {
+      let token = results[i]?.next.token ?? null;
+      if (token === null || token === undefined) throw new Error("llama.cpp returned no token");
+      if (grammar && !grammar.allows(token)) {
+        await eraseFrom(sequence, base + i);
+        token = await sampleUnderGrammar(sequence, input[i]?.[0] as Token, grammar, temperature);
+        grammar.accept(token);
+        i = drafts.length; // everything after position i was dropped
+      } else {
+        grammar?.accept(token);
+      }
+      if (!p.ignoreEog && model.isEogToken(token)) {
+        finished = true;
+        await eraseFrom(sequence, base + i + 1);
+        break;
+      }
+      emitted.push(token);
+      history.push(token);
+      stats.outputTokens++;
+      pending = token;
+      if (i < drafts.length && drafts[i] === token) {
+        accepted++;
+        continue;
+      }
+      await eraseFrom(sequence, base + i + 1);
+      break;
+    }
+    drafter?.feedback(drafts.length, accepted);
+    stats.draftProposed += drafts.length;
+    stats.draftAccepted += accepted;
+    if (emitted.length > 0 && firstTokenAt === 0) firstTokenAt = performance.now();
+    const piece = text.push(emitted);
+    if (piece.length > 0) yield { type: "text", text: piece };
+    if (text.stopped) break;
+  }
+  const tail = text.flush();
+  if (tail.length > 0) yield { type: "text", text: tail };
+  const ended = performance.now();
+  const prefillMs = (firstTokenAt || ended) - started;
+  stats.ttftMs = Math.round(prefillMs * 10) / 10;
+  stats.prefillTps = prefillMs > 0 ? round1(((prompt.length - stats.cachedTokens) / prefillMs) * 1000) : 0;
+  const decodeMs = ended - (firstTokenAt || ended);
+  stats.decodeTps = decodeMs > 0 && stats.outputTokens > 1 ? round1(((stats.outputTokens - 1) / decodeMs) * 1000) : 0;
+  yield { type: "stats", stats };
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** The longest prefix of `drafts` the grammar admits (checked on a copy of its state). */
+function allowedPrefix(p: DecodeParams, grammar: GrammarCursor, drafts: Token[]): Token[] {
+  const probe = new GrammarCursor(p.llama, p.model, p.grammar as LlamaGrammar, grammar.state.clone());
+  const out: Token[] = [];
+  for (const t of drafts) {
+    if (!probe.allows(t)) break;
+    probe.accept(t);
+    out.push(t);
+  }
+  return out;
+}
+
+/** Evaluates `token` and samples its successor with the grammar applied (node-llama-cpp's sampler). */
+async function sampleUnderGrammar(sequence: LlamaContextSequence, token: Token, grammar: GrammarCursor, temperature: number): Promise<Token> {
+  // The sampler must not advance our state: give it a copy, we accept the result ourselves.
+  const iterator = sequence.evaluate([token], { grammarEvaluationState: grammar.state.clone(), temperature, yieldEogToken: true });
+  try {
+    const { value } = await iterator.next();
+    if (value === undefined) throw new Error("llama.cpp returned no token under the grammar");
+    return value;
+  } finally {
+    await iterator.return(undefined);
+  }
+}

@@ -1,0 +1,204 @@
+import path from "node:path";
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { ModelError } from "../errors.js";
+import { cacheDir, prefixStatesDir } from "../paths.js";
+import { decode, type DecodeEvent } from "./decode-loop.js";
+import { detectMachine, llamaRuntime, recentLlamaLogs } from "./llama-runtime.js";
+import type { MachineFacts } from "./machine.js";
+import { modelFileHash } from "./model-hash.js";
+import { readModelFacts, type ModelFacts } from "./model-facts.js";
+import { PrefixStore } from "./prefix-store.js";
+import { PromptLookupDrafter } from "./prompt-lookup.js";
+import { tunedThreads } from "./thread-tuning.js";
+import { planWafer, type WaferPlan } from "./wafer-plan.js";
+
+/** How to open the engine. */
+export interface EngineOptions {
+  modelPath: string;
+  /** `--context`. Default: 131072 or the model's maximum. */
+  contextSize?: number;
+  /** `--threads`. Default: measured once per machine and cached. */
+  threads?: number;
+  /** Independent KV sequences (one per client/repo for `spark serve`). Default 1. */
+  sequences?: number;
+  /** Persist and restore prefix KV states on disk. Default true. */
+  persistPrefix?: boolean;
+  /** Load progress, 0..1. */
+  onLoadProgress?: (fraction: number) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One generation on the engine. */
+export interface EngineRequest {
+  prompt: readonly Token[];
+  maxTokens?: number;
+  temperature?: number;
+  /** GBNF grammar text. */
+  grammar?: string;
+  stop?: readonly string[];
+  /** Tokens speculation copies from; default the prompt. `null` disables speculation. */
+  draftSource?: readonly Token[] | null;
+  signal?: AbortSignal;
+  /** Which KV sequence. Default 0. */
+  sequence?: number;
+  ignoreEog?: boolean;
+  onPrefillProgress?: (done: number, total: number) => void;
+}
+
+function contextFailure(err: unknown, plan: WaferPlan, facts: ModelFacts): ModelError {
+  if (plan.kvCacheType === "Q8_0" && facts.headSize % 32 !== 0) {
+    return new ModelError(`cannot create the context: a q8_0 KV cache needs a head size divisible by 32 (this model: ${facts.headSize})`, { cause: err });
+  }
+  if (plan.kvCacheType === "Q8_0" && !plan.flashAttention) {
+    return new ModelError("cannot create the context: a quantized V cache needs flash attention", { cause: err });
+  }
+  const log = [...recentLlamaLogs()].reverse().find((l) => /fail|error|alloc|memory|not supported/i.test(l));
+  const why = log ?? (err instanceof Error ? err.message : String(err));
+  return new ModelError(`cannot create a ${plan.contextSize}-token context: ${why}; try a smaller --context`, { cause: err });
+}
+
+/** The resident model: weights loaded once, the whole context allocated up front, prefixes kept. */
+export class LocalEngine {
+  private readonly sequences: LlamaContextSequence[];
+  private readonly busy: Promise<void>[];
+
+  private constructor(
+    readonly llama: Llama,
+    readonly model: LlamaModel,
+    readonly context: LlamaContext,
+    readonly facts: ModelFacts,
+    readonly machine: MachineFacts,
+    readonly plan: WaferPlan,
+    private readonly prefixStore: PrefixStore | undefined,
+  ) {
+    this.sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
+    this.busy = this.sequences.map(() => Promise.resolve());
+  }
+
+  /** Loads the model by the wafer plan. Errors are ModelErrors with one clear line. */
+  static async open(options: EngineOptions): Promise<LocalEngine> {
+    const env = options.env ?? process.env;
+    const facts = await readModelFacts(options.modelPath);
+    const llama = await llamaRuntime({}, env);
+    const machine = await detectMachine(llama);
+    const firstPlan = planWafer(facts, machine, { contextSize: options.contextSize, threads: options.threads ?? machine.cores });
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({
+        modelPath: options.modelPath,
+        gpuLayers: firstPlan.gpuLayers === "max" ? "max" : 0,
+        useMmap: false,
+        onLoadProgress: options.onLoadProgress,
+      });
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      const log = [...recentLlamaLogs()].reverse().find((l) => /arch|unknown|fail|error/i.test(l));
+      throw new ModelError(`cannot load model ${options.modelPath}: ${log ?? why}`, { cause: err });
+    }
+    try {
+      const threads = options.threads ?? (await tunedThreads(llama, model, machine.cores, facts.fileSizeBytes, path.join(cacheDir(env), "threads.json")));
+      const plan = planWafer(facts, machine, {
+        contextSize: options.contextSize,
+        threads,
+        flashAttentionSupported: model.flashAttentionSupported,
+      });
+      let context: LlamaContext;
+      try {
+        context = await model.createContext({
+          contextSize: plan.contextSize,
+          batchSize: plan.batchSize,
+          sequences: options.sequences ?? 1,
+          flashAttention: plan.flashAttention,
+          threads: { ideal: plan.threads, min: plan.threads },
+          experimentalKvCacheKeyType: plan.kvCacheType,
+          experimentalKvCacheValueType: plan.kvCacheType,
+          ignoreMemorySafetyChecks: true,
+        });
+      } catch (err) {
+        throw contextFailure(err, plan, facts);
+      }
+      let store: PrefixStore | undefined;
+      if (options.persistPrefix ?? true) {
+        const hash = await modelFileHash(options.modelPath, path.join(cacheDir(env), "model-hashes.json"));
+        store = new PrefixStore(prefixStatesDir(env), hash);
+      }
+      return new LocalEngine(llama, model, context, facts, machine, plan, store);
+    } catch (err) {
+      await model.dispose();
+      throw err;
+    }
+  }
+
+  tokenize(text: string, specialTokens = false): Token[] {
+    return this.model.tokenize(text, specialTokens);
+  }
+
+  /** Tokens the given sequence holds (for reuse checks). */
+  sequenceTokens(index = 0): readonly Token[] {
+    return this.sequences[index]?.contextTokens ?? [];
+  }
+
+  /** Forgets what a sequence holds (benchmarks: a cold start without reloading). */
+  async clearSequence(index = 0): Promise<void> {
+    await this.sequences[index]?.clearHistory();
+  }
+
+  /** Streams one generation; requests on the same sequence run one after another. */
+  async *generate(request: EngineRequest): AsyncGenerator<DecodeEvent, void, undefined> {
+    const index = request.sequence ?? 0;
+    const sequence = this.sequences[index];
+    if (!sequence) throw new ModelError(`no KV sequence ${index} (the engine has ${this.sequences.length})`);
+    const previous = this.busy[index] ?? Promise.resolve();
+    let release = (): void => undefined;
+    this.busy[index] = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      yield* this.generateOn(sequence, request);
+    } finally {
+      release();
+    }
+  }
+
+  private async *generateOn(sequence: LlamaContextSequence, request: EngineRequest): AsyncGenerator<DecodeEvent, void, undefined> {
+    const prompt = request.prompt;
+    if (prompt.length >= this.plan.contextSize) {
+      throw new ModelError(`prompt of ${prompt.length} tokens does not fit the ${this.plan.contextSize}-token context`);
+    }
+    await this.restorePrefix(sequence, prompt);
+    const grammar = request.grammar ? await this.llama.createGrammar({ grammar: request.grammar }) : undefined;
+    const draftSource = request.draftSource === null ? undefined : (request.draftSource ?? prompt);
+    let evaluated = 0;
+    for await (const event of decode({
+      llama: this.llama,
+      model: this.model,
+      sequence,
+      prompt,
+      maxTokens: request.maxTokens,
+      temperature: request.temperature,
+      grammar,
+      drafter: draftSource ? new PromptLookupDrafter(draftSource) : undefined,
+      stop: request.stop,
+      signal: request.signal,
+      ignoreEog: request.ignoreEog,
+      onPrefillProgress: request.onPrefillProgress,
+    })) {
+      if (event.type === "stats") evaluated = event.stats.promptTokens - event.stats.cachedTokens;
+      yield event;
+    }
+    // A long fresh prefill is worth keeping on disk for the next process.
+    if (this.prefixStore && evaluated >= 1024) await this.prefixStore.save(sequence);
+  }
+
+  private async restorePrefix(sequence: LlamaContextSequence, prompt: readonly Token[]): Promise<void> {
+    if (!this.prefixStore) return;
+    const inMemory = sequence.compareContextTokens([...prompt]).firstDifferentIndex;
+    if (prompt.length - inMemory < 512) return;
+    const match = await this.prefixStore.find(prompt);
+    if (match && match.common > inMemory + 256) await this.prefixStore.restore(sequence, match);
+  }
+
+  async dispose(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}

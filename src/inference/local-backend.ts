@@ -1,0 +1,55 @@
+import type { Backend, BackendInfo, GenerateChunk, GenerateRequest } from "./backend.js";
+import { chatPromptTokens } from "./chat-format.js";
+import type { LocalEngine } from "./engine.js";
+import { exactTextGrammar, ForcedReplies } from "./forced-reply.js";
+
+/** The in-process engine behind the Backend interface. */
+export class LocalBackend implements Backend {
+  readonly info: BackendInfo;
+  private readonly forced: ForcedReplies | undefined;
+
+  constructor(
+    readonly engine: LocalEngine,
+    modelName: string,
+    env: NodeJS.ProcessEnv = process.env,
+    /** KV sequence this backend uses. Default 0. */
+    private readonly sequence = 0,
+    private readonly onPrefillProgress?: (done: number, total: number) => void,
+  ) {
+    this.info = { model: modelName, backend: "local", contextSize: engine.plan.contextSize };
+    this.forced = ForcedReplies.fromEnv(env);
+  }
+
+  async countTokens(text: string): Promise<number> {
+    return this.engine.tokenize(text, false).length;
+  }
+
+  async *generate(request: GenerateRequest): AsyncGenerator<GenerateChunk, void, undefined> {
+    const prompt = chatPromptTokens(this.engine.model, request.messages);
+    const forcedText = this.forced?.next();
+    const grammar = forcedText !== undefined ? exactTextGrammar(forcedText) : request.grammar;
+    const speculation = request.speculation ?? true;
+    const draftSource = !speculation
+      ? null
+      : request.prediction !== undefined
+        ? [...prompt, ...this.engine.tokenize(request.prediction, false)]
+        : undefined;
+    for await (const event of this.engine.generate({
+      prompt,
+      maxTokens: request.maxTokens ?? 4096,
+      temperature: request.temperature ?? 0,
+      grammar,
+      stop: request.stop,
+      draftSource,
+      signal: request.signal,
+      sequence: this.sequence,
+      onPrefillProgress: this.onPrefillProgress,
+    })) {
+      yield event;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.engine.dispose();
+  }
+}

@@ -1,0 +1,119 @@
+import { ModelError } from "../errors.js";
+import { gib, type MachineFacts } from "./machine.js";
+import type { ModelFacts } from "./model-facts.js";
+
+/** Spark's ceiling: 128k tokens of context. */
+export const MAX_CONTEXT = 131_072;
+
+/** What to ask for. */
+export interface PlanRequest {
+  /** `--context`; default: MAX_CONTEXT or the model's maximum, whichever is smaller. */
+  contextSize?: number;
+  /** `--threads`; default: the measured best (or all cores before measuring). */
+  threads?: number;
+  /** Whether the model's architecture supports flash attention (from the loaded binding). Default true. */
+  flashAttentionSupported?: boolean;
+}
+
+/** Load and context options: everything resident, allocated up front. */
+export interface WaferPlan {
+  /** Layers on the GPU: all of them when there is one. */
+  gpuLayers: number | "max";
+  /** Weights read fully into memory, never paged from the file. */
+  useMmap: false;
+  contextSize: number;
+  flashAttention: boolean;
+  kvCacheType: "Q8_0" | "F16";
+  /** Tokens per decode batch during prefill. */
+  batchSize: number;
+  threads: number;
+  weightsBytes: number;
+  kvCacheBytes: number;
+  /** Logits + compute scratch, estimated. */
+  computeBytes: number;
+  totalBytes: number;
+  /** Where it lives: "RAM" or "VRAM". */
+  memory: "RAM" | "VRAM";
+  /** Human-readable reasons for each choice that differs from the ideal. */
+  notes: string[];
+}
+
+const Q8_BYTES_PER_ELEMENT = 34 / 32;
+
+/** KV cache bytes for `contextSize` tokens. */
+export function kvCacheBytes(model: ModelFacts, contextSize: number, type: "Q8_0" | "F16"): number {
+  const perToken = model.nLayer * 2 * model.nHeadKv * model.headSize * (type === "Q8_0" ? Q8_BYTES_PER_ELEMENT : 2);
+  return Math.ceil(perToken * contextSize);
+}
+
+/**
+ * The wafer plan: a pure function from the model's and machine's facts to load options.
+ * Refuses (ModelError, exit 3) when model + context cannot be resident, naming the GiB needed and
+ * what to lower.
+ */
+export function planWafer(model: ModelFacts, machine: MachineFacts, request: PlanRequest = {}): WaferPlan {
+  const notes: string[] = [];
+  const modelMax = Math.min(model.contextLength || MAX_CONTEXT, MAX_CONTEXT);
+  let contextSize = Math.min(MAX_CONTEXT, model.contextLength || MAX_CONTEXT);
+  if (request.contextSize !== undefined) {
+    if (request.contextSize > modelMax) notes.push(`context capped at the model's maximum ${modelMax} (asked ${request.contextSize})`);
+    contextSize = Math.min(request.contextSize, modelMax);
+  }
+  const flashAttention = request.flashAttentionSupported ?? true;
+  if (!flashAttention) notes.push("flash attention not supported by this model/binding");
+  let kvCacheType: "Q8_0" | "F16" = "Q8_0";
+  if (model.headSize % 32 !== 0) {
+    kvCacheType = "F16";
+    notes.push(`KV cache f16: head size ${model.headSize} is not divisible by 32, which a q8_0 cache needs`);
+  } else if (!flashAttention) {
+    kvCacheType = "F16";
+    notes.push("KV cache f16: a quantized V cache needs flash attention");
+  }
+  const onGpu = machine.gpu !== false;
+  const threads = Math.max(1, request.threads ?? machine.cores);
+  const batchSize = onGpu ? 2048 : 512;
+  const weightsBytes = model.fileSizeBytes;
+  const kvBytes = kvCacheBytes(model, contextSize, kvCacheType);
+  // Logits for one batch (vocab unknown here: bounded by embedding × batch) plus llama.cpp's graph scratch.
+  const computeBytes = Math.ceil(batchSize * model.nEmbd * 4 * 8 + 256 * 2 ** 20);
+  const totalBytes = weightsBytes + kvBytes + computeBytes;
+  const available = onGpu ? machine.freeVramBytes : machine.freeRamBytes;
+  if (totalBytes > available * 0.95) {
+    const fixedBytes = weightsBytes + computeBytes;
+    const perToken = kvBytes / contextSize;
+    const fitTokens = Math.floor((available * 0.95 - fixedBytes) / perToken / 1024) * 1024;
+    const advice =
+      fitTokens >= 2048
+        ? `lower --context to ${fitTokens} or use a smaller model/quantization`
+        : "use a smaller model or quantization, or free memory";
+    throw new ModelError(
+      `not enough ${onGpu ? "VRAM" : "memory"}: the model with a ${contextSize}-token context needs ${gib(totalBytes)}, ${gib(available)} is available; ${advice}`,
+    );
+  }
+  return {
+    gpuLayers: onGpu ? "max" : 0,
+    useMmap: false,
+    contextSize,
+    flashAttention,
+    kvCacheType,
+    batchSize: Math.min(batchSize, contextSize),
+    threads,
+    weightsBytes,
+    kvCacheBytes: kvBytes,
+    computeBytes,
+    totalBytes,
+    memory: onGpu ? "VRAM" : "RAM",
+    notes,
+  };
+}
+
+/** A plan as lines for `spark doctor` and `spark bench`. */
+export function describePlan(plan: WaferPlan): string[] {
+  return [
+    `layers: ${plan.gpuLayers === "max" ? "all on the GPU" : "CPU"}; weights resident (no mmap): ${gib(plan.weightsBytes)}`,
+    `context: ${plan.contextSize} tokens allocated up front; KV cache ${plan.kvCacheType.toLowerCase()}: ${gib(plan.kvCacheBytes)}`,
+    `flash attention: ${plan.flashAttention ? "on" : "off"}; batch: ${plan.batchSize}; threads: ${plan.threads}`,
+    `memory needed: ${gib(plan.totalBytes)} of ${plan.memory}`,
+    ...plan.notes.map((n) => `note: ${n}`),
+  ];
+}

@@ -1,0 +1,74 @@
+import type { Token } from "node-llama-cpp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalEngine } from "../../src/inference/engine.js";
+import { collect, ids, openSuccessor } from "./helpers.js";
+
+let engine: LocalEngine;
+beforeAll(async () => {
+  engine = await openSuccessor();
+});
+afterAll(async () => {
+  await engine.dispose();
+});
+
+/** A prompt that contains the successor chain, so the output copies it. */
+function copyPrompt(length: number): Token[] {
+  // Every token id in order (the byte vocab has 259), so whatever comes next is in the prompt.
+  const chain = Array.from({ length }, (_, i) => i % 259);
+  return ids([...chain, 10, 32]);
+}
+
+describe("LocalEngine on the successor model", () => {
+  it("streams the exact greedy continuation and stats", async () => {
+    const { text, stats } = await collect(engine, { prompt: engine.tokenize("xyz abc"), maxTokens: 8, draftSource: null });
+    expect(text).toBe("defghijk");
+    expect(stats.outputTokens).toBe(8);
+    expect(stats.promptTokens).toBe(7);
+    expect(stats.ttftMs).toBeGreaterThan(0);
+  });
+
+  it("speculation from the prompt: ≥ 90% of output tokens come from accepted drafts, same output", async () => {
+    const prompt = copyPrompt(600);
+    const plain = await collect(engine, { prompt, maxTokens: 300, draftSource: null, ignoreEog: true });
+    await engine.clearSequence();
+    const fast = await collect(engine, { prompt, maxTokens: 300, ignoreEog: true });
+    expect(fast.text).toBe(plain.text);
+    expect(fast.stats.outputTokens).toBe(300);
+    expect(plain.stats.draftAccepted).toBe(0);
+    expect(fast.stats.draftAccepted).toBeGreaterThanOrEqual(0.9 * fast.stats.outputTokens);
+  });
+
+  it("reuses the cached prefix of the previous request", async () => {
+    await engine.clearSequence();
+    const base = engine.tokenize("The repository prefix that stays the same between turns. ".repeat(8));
+    const first = await collect(engine, { prompt: [...base, ...engine.tokenize("first task: a")], maxTokens: 4 });
+    expect(first.stats.cachedTokens).toBe(0);
+    const second = await collect(engine, { prompt: [...base, ...engine.tokenize("second task: a")], maxTokens: 4 });
+    expect(second.stats.cachedTokens).toBeGreaterThanOrEqual(base.length);
+    expect(second.text).toBe("bcde");
+  });
+
+  it("forces exact text with a grammar and ends when the grammar is complete", async () => {
+    const wanted = 'edit "x.ts"\n  line two\\n\n';
+    const { text } = await collect(engine, { prompt: engine.tokenize("hi"), grammar: `root ::= ${JSON.stringify(wanted).replace(/\\\\/g, "\\\\")}`, maxTokens: 200 });
+    expect(text).toBe(wanted);
+  });
+
+  it("stops before a stop string", async () => {
+    const { text } = await collect(engine, { prompt: engine.tokenize("a"), stop: ["fg"], maxTokens: 20 });
+    expect(text).toBe("bcde");
+  });
+
+  it("aborts within a token when the signal fires", async () => {
+    const controller = new AbortController();
+    let pieces = 0;
+    await expect(
+      (async () => {
+        for await (const ev of engine.generate({ prompt: copyPrompt(50), maxTokens: 1000, draftSource: null, ignoreEog: true, signal: controller.signal })) {
+          if (ev.type === "text" && ++pieces === 3) controller.abort();
+        }
+      })(),
+    ).rejects.toMatchObject({ name: "AbortError" });
+    expect(pieces).toBe(3);
+  });
+});
