@@ -1,0 +1,66 @@
+/**
+ * The two git reads the packer needs. src/git has no listing function yet, so the packer calls
+ * `git ls-files` and `git log` itself (read-only; nothing here writes to the repository).
+ */
+import { execa } from "execa";
+import { RepoError } from "../../errors.js";
+import { throwIfAborted } from "../abort.js";
+
+/** One candidate file as git sees it. */
+export interface RepoFile {
+  /** Repo-relative path with forward slashes. */
+  path: string;
+  /** Untracked, or tracked with unstaged/uncommitted changes: likely to be edited soon. */
+  dirty: boolean;
+}
+
+/**
+ * Tracked and untracked-not-ignored files (`git ls-files -co --exclude-standard`), without the
+ * tracked ones deleted from the working tree. Sorted by path.
+ */
+export async function listRepoFiles(root: string, signal?: AbortSignal): Promise<RepoFile[]> {
+  const out = await git(root, ["ls-files", "-z", "-t", "-c", "-o", "-m", "-d", "--exclude-standard"], signal);
+  const tags = new Map<string, string>();
+  for (const entry of out.split("\0")) {
+    if (entry.length < 3) continue;
+    const tag = entry[0] ?? "";
+    const file = entry.slice(2);
+    tags.set(file, (tags.get(file) ?? "") + tag);
+  }
+  const files: RepoFile[] = [];
+  for (const [file, t] of tags) {
+    if (t.includes("R")) continue;
+    files.push({ path: file, dirty: t.includes("C") || t.includes("?") });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files;
+}
+
+/** Files touched by the last `commits` commits, most recent first, each once. Empty without commits. */
+export async function recentlyChangedFiles(root: string, commits = 50, signal?: AbortSignal): Promise<string[]> {
+  let out: string;
+  try {
+    out = await git(root, ["log", `-n${commits}`, "--name-only", "-z", "--format=", "--no-renames"], signal);
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return []; // a repo with no commits yet has no history to rank by
+  }
+  const seen = new Set<string>();
+  const order: string[] = [];
+  for (const raw of out.split(/[\0\n]/)) {
+    const file = raw.trim();
+    if (file.length === 0 || seen.has(file)) continue;
+    seen.add(file);
+    order.push(file);
+  }
+  return order;
+}
+
+async function git(root: string, args: string[], signal?: AbortSignal): Promise<string> {
+  const result = await execa("git", args, { cwd: root, reject: false, stripFinalNewline: false, cancelSignal: signal, encoding: "utf8" });
+  throwIfAborted(signal);
+  if (result.exitCode !== 0) {
+    throw new RepoError(`git ${args[0] ?? ""} failed: ${String(result.stderr).split("\n")[0] ?? ""}`);
+  }
+  return String(result.stdout);
+}
