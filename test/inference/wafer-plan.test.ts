@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import type { MachineFacts } from "../../src/inference/machine.js";
+import type { ModelFacts } from "../../src/inference/model-facts.js";
+import { kvCacheBytes, planWafer } from "../../src/inference/wafer-plan.js";
+
+const qwen05b: ModelFacts = {
+  path: "m.gguf",
+  architecture: "qwen2",
+  name: "q",
+  contextLength: 32768,
+  nEmbd: 896,
+  nLayer: 24,
+  nHead: 14,
+  nHeadKv: 2,
+  headSize: 64,
+  fileSizeBytes: 531_000_000,
+  quantization: "Q8_0",
+};
+const laptop: MachineFacts = { cores: 8, totalRamBytes: 16 * 2 ** 30, freeRamBytes: 12 * 2 ** 30, gpu: false, totalVramBytes: 0, freeVramBytes: 0 };
+const gpuBox: MachineFacts = { ...laptop, gpu: "cuda", totalVramBytes: 24 * 2 ** 30, freeVramBytes: 23 * 2 ** 30 };
+
+describe("planWafer", () => {
+  it("caps the context at the model's maximum and allocates it all", () => {
+    const plan = planWafer(qwen05b, laptop);
+    expect(plan.contextSize).toBe(32768);
+    expect(plan.useMmap).toBe(false);
+    expect(plan.kvCacheType).toBe("Q8_0");
+    expect(plan.kvCacheBytes).toBe(kvCacheBytes(qwen05b, 32768, "Q8_0"));
+    expect(plan.gpuLayers).toBe(0);
+  });
+
+  it("never exceeds 128k even when the model allows more", () => {
+    expect(planWafer({ ...qwen05b, contextLength: 1_000_000 }, laptop).contextSize).toBe(131072);
+    expect(planWafer(qwen05b, laptop, { contextSize: 8192 }).contextSize).toBe(8192);
+  });
+
+  it("puts every layer on the GPU when there is one", () => {
+    const plan = planWafer(qwen05b, gpuBox);
+    expect(plan.gpuLayers).toBe("max");
+    expect(plan.memory).toBe("VRAM");
+    expect(plan.batchSize).toBeGreaterThan(512);
+  });
+
+  it("falls back to an f16 KV cache when the head size is not a multiple of 32, and says why", () => {
+    const plan = planWafer({ ...qwen05b, headSize: 80 }, laptop);
+    expect(plan.kvCacheType).toBe("F16");
+    expect(plan.notes.join(" ")).toMatch(/head size 80/);
+  });
+
+  it("falls back to f16 without flash attention", () => {
+    const plan = planWafer(qwen05b, laptop, { flashAttentionSupported: false });
+    expect(plan.kvCacheType).toBe("F16");
+    expect(plan.flashAttention).toBe(false);
+  });
+
+  it("refuses a plan that does not fit, naming the GiB and what to lower", () => {
+    const tiny: MachineFacts = { ...laptop, freeRamBytes: 1 * 2 ** 30 };
+    expect(() => planWafer({ ...qwen05b, contextLength: 131072 }, tiny)).toThrow(/needs [\d.]+ GiB.*lower --context to \d+/);
+    try {
+      planWafer({ ...qwen05b, contextLength: 131072 }, tiny);
+    } catch (err) {
+      expect((err as { exitCode: number }).exitCode).toBe(3);
+    }
+  });
+});
