@@ -25,8 +25,8 @@ export async function createCheckpoint(root: string, opts: CheckpointOptions): P
   const repo = await openRepo(root);
   const files = opts.files.map((f) => repoRelative(repo, root, f));
   return withRepoLock(repo.root, async () => {
-    const tree = await snapshotWorktree(repo, files);
-    return storeCheckpoint(repo, tree, opts.task, files);
+    const [tree, head] = await Promise.all([snapshotWorktree(repo, files), headCommit(repo)]);
+    return storeCheckpoint(repo, { tree, head, task: opts.task, files });
   });
 }
 
@@ -47,21 +47,43 @@ export async function pruneCheckpoints(root: string, keep = 100): Promise<string
   });
 }
 
-/** Commits `tree` as the next checkpoint (parent: HEAD when there is one). Call with the lock held. */
-export async function storeCheckpoint(repo: Repo, tree: string, task: string, files: string[]): Promise<CheckpointInfo> {
-  const head = await repo.run(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).then(
+/** The commit HEAD points at; "" before the first commit. */
+export async function headCommit(repo: Repo): Promise<string> {
+  return repo.run(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).then(
     (s) => s.trim(),
     () => "",
   );
-  const id = String(await nextId(repo));
+}
+
+/** What `storeCheckpoint` records. */
+export interface CheckpointContent {
+  /** Tree object of the working tree. */
+  tree: string;
+  /** Parent commit (HEAD), "" for none. */
+  head: string;
+  task: string;
+  files: string[];
+}
+
+/** Commits a snapshot as the next checkpoint. Call with the lock held. */
+export async function storeCheckpoint(repo: Repo, content: CheckpointContent): Promise<CheckpointInfo> {
+  const { tree, head, task, files } = content;
+  let id = await nextId(repo, false);
   const time = new Date();
   const messageFile = path.join(repo.sparkDir, "message");
   await writeFile(messageFile, checkpointMessage(id, task, time, files));
   const parent = head ? ["-p", head] : [];
   const commit = (await repo.run(["commit-tree", "--no-gpg-sign", ...parent, "-F", messageFile, tree], { env: SPARK_IDENTITY })).trim();
-  const ref = `${CHECKPOINT_PREFIX}${id}`;
-  // Empty old value: fail rather than overwrite should the ref somehow exist.
-  await repo.run(["update-ref", "-m", `spark checkpoint ${id}`, ref, commit, ""]);
+  let ref = `${CHECKPOINT_PREFIX}${id}`;
+  // Empty old value: never overwrite. Should the counter lag behind the refs (deleted, or refs
+  // made by hand), number from the refs instead.
+  try {
+    await repo.run(["update-ref", "-m", `spark checkpoint ${id}`, ref, commit, ""]);
+  } catch {
+    id = await nextId(repo, true);
+    ref = `${CHECKPOINT_PREFIX}${id}`;
+    await repo.run(["update-ref", "-m", `spark checkpoint ${id}`, ref, commit, ""]);
+  }
   await saveCounter(repo, Number(id));
   return { id, ref, time, task, files };
 }
@@ -71,14 +93,18 @@ function counterPath(repo: Repo): string {
   return path.join(repo.sharedDir, "last-id");
 }
 
-async function nextId(repo: Repo): Promise<number> {
-  const refs = await repo.run(["for-each-ref", "--format=%(refname)", CHECKPOINT_PREFIX]);
-  let max = Number((await readFile(counterPath(repo), "utf8").catch(() => "0")).trim()) || 0;
-  for (const ref of refs.split("\n")) {
-    const n = Number(ref.slice(CHECKPOINT_PREFIX.length));
-    if (ref.startsWith(CHECKPOINT_PREFIX) && Number.isInteger(n) && n > max) max = n;
+/** One more than the counter, or (when there is no counter, or `scan`) than every checkpoint ref too. */
+async function nextId(repo: Repo, scan: boolean): Promise<string> {
+  let max = Number((await readFile(counterPath(repo), "utf8").catch(() => "")).trim());
+  if (!Number.isInteger(max) || max <= 0 || scan) {
+    if (!Number.isInteger(max) || max < 0) max = 0;
+    const refs = await repo.run(["for-each-ref", "--format=%(refname)", CHECKPOINT_PREFIX]);
+    for (const ref of refs.split("\n")) {
+      const n = Number(ref.slice(CHECKPOINT_PREFIX.length));
+      if (ref.startsWith(CHECKPOINT_PREFIX) && Number.isInteger(n) && n > max) max = n;
+    }
   }
-  return max + 1;
+  return String(max + 1);
 }
 
 async function saveCounter(repo: Repo, id: number): Promise<void> {

@@ -36,15 +36,26 @@ const ALLOW_USER_ENVIRONMENT: SimpleGitOptions["unsafe"] = {
   allowUnsafeTemplateDir: true,
 };
 
-/** First non-empty line of a git error, without simple-git's decorations. */
+// `GIT_TRACE` lines: "12:09:17.123456 git.c:455   trace: built-in: git add -A".
+const TRACE_LINE = /^\d\d:\d\d:\d\d\.\d+ \S+:\d+ +trace: /;
+
+/** First meaningful line of a git error (no trace lines, hints or simple-git decorations). */
 export function gitErrorLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   const line = text
     .split("\n")
     .map((l) => l.trim())
-    .find((l) => l.length > 0 && !l.startsWith("hint:"));
+    .find((l) => l.length > 0 && !l.startsWith("hint:") && !TRACE_LINE.test(l));
   return line ?? "unknown error";
 }
+
+// simple-git counts a non-zero exit as success when stderr is empty; any non-zero exit fails here.
+const failOnNonZeroExit: SimpleGitOptions["errors"] = (error, result) => {
+  if (error) return error;
+  if (result.exitCode === 0) return undefined;
+  const stderr = Buffer.concat(result.stdErr).toString("utf8");
+  return Buffer.from(stderr.trim().length > 0 ? stderr : `exit code ${result.exitCode}`);
+};
 
 /**
  * A `RunGit` over simple-git in `baseDir`. Paths are always literal (`GIT_LITERAL_PATHSPECS`),
@@ -56,13 +67,19 @@ export function gitRunner(baseDir: string, baseEnv: NodeJS.ProcessEnv = process.
     for (const [k, v] of Object.entries(baseEnv)) if (v !== undefined) env[k] = v;
     env.GIT_LITERAL_PATHSPECS = "1";
     env.GIT_TERMINAL_PROMPT = "0";
+    // simple-git waits 50 ms more after a process that wrote nothing (its completion detection);
+    // most plumbing here is silent, so make git always say something (on stderr, filtered out).
+    env.GIT_TRACE = "1";
     if (opts.index !== undefined) env.GIT_INDEX_FILE = opts.index;
     Object.assign(env, opts.env);
+    const started = performance.now();
     try {
-      return await simpleGit({ baseDir, unsafe: ALLOW_USER_ENVIRONMENT }).env(env).raw(args);
+      return await simpleGit({ baseDir, unsafe: ALLOW_USER_ENVIRONMENT, errors: failOnNonZeroExit }).env(env).raw(args);
     } catch (err) {
       const sub = args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? "";
       throw new RepoError(`git ${sub} failed: ${gitErrorLine(err)}`, { cause: err });
+    } finally {
+      if (baseEnv.SPARK_TRACE_GIT === "1") process.stderr.write(`[git ${(performance.now() - started).toFixed(1)} ms] ${args.join(" ")}\n`);
     }
   };
 }

@@ -21,26 +21,14 @@ export interface Repo {
 
 /** Absolute path of the working tree root that contains `cwd`; `RepoError` (exit 4) when none. */
 export async function findRepoRoot(cwd: string): Promise<string> {
-  const dir = path.resolve(cwd);
-  const st = await stat(dir).catch(() => null);
-  if (!st?.isDirectory()) throw new RepoError(`no such directory: ${dir}`);
-  let out: string;
-  try {
-    out = await gitRunner(dir)(["rev-parse", "--show-toplevel"]);
-  } catch (err) {
-    if (/ENOENT/.test(gitErrorLine(err))) throw new RepoError("git is not installed (or not on PATH)", { cause: err });
-    throw new RepoError(`not a git repository: ${dir} (run git init, or pass --cwd)`, { cause: err });
-  }
-  const root = out.trim();
-  if (root.length === 0) throw new RepoError(`not inside a git working tree: ${dir}`);
-  return root;
+  return (await openRepo(cwd)).root;
 }
 
 const opened = new Map<string, Promise<Repo>>();
 
-/** The `Repo` whose working tree contains `root` (cached per process). */
-export function openRepo(root: string): Promise<Repo> {
-  const key = path.resolve(root);
+/** The `Repo` whose working tree contains `dir` (cached per process; failures are not cached). */
+export function openRepo(dir: string): Promise<Repo> {
+  const key = path.resolve(dir);
   let repo = opened.get(key);
   if (!repo) {
     repo = resolveRepo(key);
@@ -51,17 +39,25 @@ export function openRepo(root: string): Promise<Repo> {
 }
 
 async function resolveRepo(dir: string): Promise<Repo> {
-  const top = await findRepoRoot(dir);
-  const run = gitRunner(top);
-  const [gitDir = "", common = ""] = (await run(["rev-parse", "--absolute-git-dir", "--git-common-dir"])).split("\n");
-  const commonDir = path.resolve(top, common);
+  const st = await stat(dir).catch(() => null);
+  if (!st?.isDirectory()) throw new RepoError(`no such directory: ${dir}`);
+  let out: string;
+  try {
+    out = await gitRunner(dir)(["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"]);
+  } catch (err) {
+    if (/ENOENT/.test(gitErrorLine(err))) throw new RepoError("git is not installed (or not on PATH)", { cause: err });
+    throw new RepoError(`not a git repository: ${dir} (run git init, or pass --cwd)`, { cause: err });
+  }
+  const [root = "", gitDir = "", common = ""] = out.split("\n");
+  if (root.length === 0) throw new RepoError(`not inside a git working tree: ${dir}`);
+  const commonDir = path.resolve(dir, common);
   return {
-    root: top,
+    root,
     gitDir,
     commonDir,
     sparkDir: path.join(gitDir, "spark"),
     sharedDir: path.join(commonDir, "spark"),
-    run,
+    run: gitRunner(root),
   };
 }
 

@@ -36,11 +36,19 @@ export async function snapshotWorktree(repo: Repo, force: readonly string[] = []
 async function buildTree(repo: Repo, index: string, force: readonly string[]): Promise<string> {
   await seedIndex(repo, index);
   await repo.run([...ADD_CONFIG, "add", "-A"], { index });
-  await dropStaleIgnored(repo, index);
   const forced = await existingFiles(repo.root, force);
-  if (forced.length > 0) {
-    await repo.run([...ADD_CONFIG, "add", "-f", ...(await pathspecFile(repo, "force-paths", forced))], { index });
-  }
+  // Listing tracked-but-ignored entries reads the index that `add -f` replaces atomically, so
+  // the two can run together; forced paths are never counted as stale.
+  const [trackedIgnored] = await Promise.all([
+    repo.run(["ls-files", "-z", "-c", "-i", "--exclude-standard"], { index }),
+    forced.length > 0 ? repo.run([...ADD_CONFIG, "add", "-f", ...(await pathspecFile(repo, "force-paths", forced))], { index }) : null,
+  ]);
+  const keep = new Set(forced);
+  await dropStaleIgnored(
+    repo,
+    index,
+    splitNul(trackedIgnored).filter((p) => !keep.has(p)),
+  );
   return (await repo.run(["write-tree"], { index })).trim();
 }
 
@@ -58,14 +66,13 @@ async function seedIndex(repo: Repo, index: string): Promise<void> {
 
 /**
  * Ignored files stay in a kept index once added (force-added paths, or files ignored later).
- * Keep only those the user tracks too, so a snapshot is always what `git add -A` would see.
+ * Keep only those the user tracks too, so a snapshot is always what `git add -A` would see
+ * plus this call's forced paths.
  */
-async function dropStaleIgnored(repo: Repo, index: string): Promise<void> {
-  const listArgs = ["ls-files", "-z", "-c", "-i", "--exclude-standard"];
-  const ours = splitNul(await repo.run(listArgs, { index }));
-  if (ours.length === 0) return;
-  const theirs = new Set(splitNul(await repo.run(listArgs)));
-  const stale = ours.filter((p) => !theirs.has(p));
+async function dropStaleIgnored(repo: Repo, index: string, candidates: string[]): Promise<void> {
+  if (candidates.length === 0) return;
+  const theirs = new Set(splitNul(await repo.run(["ls-files", "-z", "-c", "-i", "--exclude-standard"])));
+  const stale = candidates.filter((p) => !theirs.has(p));
   if (stale.length === 0) return;
   await repo.run(["rm", "--cached", "-f", "-q", "--ignore-unmatch", ...(await pathspecFile(repo, "stale-paths", stale))], {
     index,

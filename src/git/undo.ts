@@ -1,6 +1,6 @@
 import path from "node:path";
 import { RepoError, UsageError } from "../errors.js";
-import { listCheckpoints, storeCheckpoint } from "./checkpoints.js";
+import { headCommit, listCheckpoints, storeCheckpoint } from "./checkpoints.js";
 import { withRepoLock } from "./lock.js";
 import { openRepo } from "./repo.js";
 import { applyTree, diffTrees } from "./restore-tree.js";
@@ -25,17 +25,20 @@ export async function undoCheckpoint(root: string, id?: string): Promise<UndoRes
         ? new RepoError("nothing to undo: this repository has no Spark checkpoints")
         : new UsageError(`no checkpoint ${id} (run spark checkpoints)`);
     }
-    const targetTree = (await repo.run(["rev-parse", "--verify", `${target.ref}^{tree}`])).trim();
     // The target's own listed files are force-included, so that an ignored file an edit created
     // shows up as a difference and is removed.
-    const currentTree = await snapshotWorktree(repo, target.files);
+    const [targetTree, currentTree, head] = await Promise.all([
+      repo.run(["rev-parse", "--verify", `${target.ref}^{tree}`]).then((s) => s.trim()),
+      snapshotWorktree(repo, target.files),
+      headCommit(repo),
+    ]);
     const changes = await diffTrees(repo, currentTree, targetTree);
-    const safety = await storeCheckpoint(
-      repo,
-      currentTree,
-      `undo to checkpoint ${target.id}`,
-      changes.map((c) => c.path),
-    );
+    const safety = await storeCheckpoint(repo, {
+      tree: currentTree,
+      head,
+      task: `undo to checkpoint ${target.id}`,
+      files: changes.map((c) => c.path),
+    });
     const displaceDir = path.join(repo.sparkDir, "displaced", safety.id);
     const { changed, displaced } = await applyTree(repo, targetTree, changes, displaceDir);
     return { restored: target, safety, changed, displaced };
