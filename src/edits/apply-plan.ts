@@ -1,0 +1,118 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { RepoError } from "../errors.js";
+import { EditApplyError, type EditFailure } from "./errors.js";
+import { nodeFs, type EditFs } from "./fs.js";
+import type { EditPlan, FileChange } from "./plan.js";
+
+/** Options of `applyPlan`. */
+export interface ApplyOptions {
+  /** File access. Default: the real file system. */
+  fs?: EditFs;
+  /** Environment read for the test-only pause hook. Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function tempName(target: string): string {
+  const rand = Math.random().toString(36).slice(2, 10);
+  return path.join(path.dirname(target), `.${path.basename(target)}.spark-${process.pid}-${rand}.tmp`);
+}
+
+/**
+ * TEST ONLY: with `SPARK_TEST_PAUSE_APPLY=<file>`, after the first file of a multi-file plan is in
+ * place the applier writes that marker file and then hangs forever, so a crash test can SIGKILL
+ * the process mid-apply. Never set it outside tests.
+ */
+async function testPause(env: NodeJS.ProcessEnv): Promise<void> {
+  const marker = env.SPARK_TEST_PAUSE_APPLY;
+  if (!marker) return;
+  await writeFile(marker, `${process.pid}\n`);
+  await new Promise<never>(() => {
+    // The interval keeps the event loop alive; nothing ever resolves this promise.
+    setInterval(() => undefined, 1 << 30);
+  });
+}
+
+/**
+ * Writes a plan, all or nothing: checks that no file changed since it was planned, writes every new
+ * content to a temp file beside its target (keeping the mode), then renames them into place one by
+ * one and deletes removed files. If any step fails, files already replaced are put back and the
+ * error is thrown (`RepoError`, exit 4; `EditApplyError` when a file changed on disk).
+ */
+export async function applyPlan(root: string, plan: EditPlan, opts: ApplyOptions = {}): Promise<void> {
+  const fs = opts.fs ?? nodeFs;
+  const env = opts.env ?? process.env;
+  const rootAbs = path.resolve(root);
+  const realRoot = await fs.realpath(rootAbs);
+  for (const c of plan.files) {
+    const rel = path.relative(realRoot, c.absPath);
+    if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) throw new RepoError(`refusing to write ${c.absPath}: outside ${rootAbs}`);
+  }
+  const stale: EditFailure[] = [];
+  for (const [i, c] of plan.files.entries()) {
+    const now = await fs.readFile(c.absPath);
+    if (!sameBytes(now, c.beforeBytes)) {
+      stale.push({ path: c.path, index: i, reason: "changed-on-disk", message: `${c.path} changed on disk since the edit was planned`, modelMessage: `${c.path} changed while the edit was being prepared; read it again.` });
+    }
+  }
+  if (stale.length > 0) throw new EditApplyError(stale);
+
+  const temps = new Map<FileChange, string>();
+  try {
+    for (const c of plan.files) {
+      if (!c.afterBytes) continue;
+      await fs.mkdir(path.dirname(c.absPath));
+      const tmp = tempName(c.absPath);
+      temps.set(c, tmp);
+      await fs.writeFile(tmp, c.afterBytes, c.mode);
+    }
+  } catch (err) {
+    await removeAll(fs, [...temps.values()]);
+    throw new RepoError(`could not write the edit (nothing was changed): ${(err as Error).message}`, { cause: err });
+  }
+
+  const done: FileChange[] = [];
+  try {
+    for (const c of plan.files) {
+      const tmp = temps.get(c);
+      if (tmp) {
+        await fs.rename(tmp, c.absPath);
+        temps.delete(c);
+      } else await fs.unlink(c.absPath);
+      done.push(c);
+      if (done.length === 1 && plan.files.length > 1) await testPause(env);
+    }
+  } catch (err) {
+    await removeAll(fs, [...temps.values()]);
+    const lost = await rollback(fs, done);
+    const tail = lost.length > 0 ? `; could not restore ${lost.join(", ")}` : " (nothing was changed)";
+    throw new RepoError(`could not write the edit${tail}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function removeAll(fs: EditFs, paths: string[]): Promise<void> {
+  for (const p of paths) await fs.unlink(p).catch(() => undefined);
+}
+
+/** Puts back files already replaced; returns the paths it could not restore. */
+async function rollback(fs: EditFs, done: FileChange[]): Promise<string[]> {
+  const lost: string[] = [];
+  for (const c of done.reverse()) {
+    try {
+      if (!c.beforeBytes) await fs.unlink(c.absPath);
+      else {
+        const tmp = tempName(c.absPath);
+        await fs.writeFile(tmp, c.beforeBytes, c.mode);
+        await fs.rename(tmp, c.absPath);
+      }
+    } catch {
+      lost.push(c.path);
+    }
+  }
+  return lost;
+}

@@ -1,0 +1,68 @@
+import { promises as fsp } from "node:fs";
+
+/** What `lstat` tells about a path. */
+export interface FileStat {
+  kind: "file" | "directory" | "symlink" | "other";
+  /** Permission bits (`mode & 0o7777`). */
+  mode: number;
+}
+
+/** The file access the planner and applier need; injected so tests can use `createMemoryFs()`. */
+export interface EditFs {
+  /** The file's bytes (following symlinks); undefined when nothing is there. */
+  readFile(p: string): Promise<Uint8Array | undefined>;
+  /** The path itself (not following a final symlink); undefined when nothing is there. */
+  lstat(p: string): Promise<FileStat | undefined>;
+  /** Absolute path with every symlink resolved; rejects when it does not exist. */
+  realpath(p: string): Promise<string>;
+  /** Creates or truncates `p`, writes `data`, sets `mode` exactly and flushes it to disk. */
+  writeFile(p: string, data: Uint8Array, mode: number): Promise<void>;
+  /** Atomically replaces `to` with `from`. */
+  rename(from: string, to: string): Promise<void>;
+  unlink(p: string): Promise<void>;
+  /** Creates `p` and its missing parents. */
+  mkdir(p: string): Promise<void>;
+}
+
+function missing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** The real file system. */
+export const nodeFs: EditFs = {
+  async readFile(p) {
+    try {
+      return await fsp.readFile(p);
+    } catch (err) {
+      if (missing(err)) return undefined;
+      throw err;
+    }
+  },
+  async lstat(p) {
+    try {
+      const st = await fsp.lstat(p);
+      const kind = st.isSymbolicLink() ? "symlink" : st.isDirectory() ? "directory" : st.isFile() ? "file" : "other";
+      return { kind, mode: st.mode & 0o7777 };
+    } catch (err) {
+      if (missing(err)) return undefined;
+      throw err;
+    }
+  },
+  realpath: (p) => fsp.realpath(p),
+  async writeFile(p, data, mode) {
+    const fh = await fsp.open(p, "w", mode);
+    try {
+      await fh.writeFile(data);
+      await fh.chmod(mode);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  },
+  rename: (from, to) => fsp.rename(from, to),
+  unlink: (p) => fsp.unlink(p),
+  async mkdir(p) {
+    await fsp.mkdir(p, { recursive: true });
+  },
+};
