@@ -21,6 +21,12 @@ export interface DecodeParams {
   signal?: AbortSignal;
   /** Keep decoding past end-of-generation tokens (benchmarks). Default false. */
   ignoreEog?: boolean;
+  /**
+   * Teacher forcing (benchmarks): each step's token is the next token of `target` instead of the
+   * model's choice, with the same evaluation work, so timings are those of a model that writes
+   * exactly this text. Generation ends with the target.
+   */
+  target?: readonly Token[];
   /** Prompt tokens per prefill chunk between progress reports and abort checks. Default 2048. */
   prefillChunk?: number;
   onPrefillProgress?: (done: number, total: number) => void;
@@ -105,7 +111,12 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
     const emitted: Token[] = [];
     let accepted = 0;
     for (let i = 0; i <= drafts.length; i++) {
-      let token = results[i]?.next.token ?? null;
+      let token = p.target ? (p.target[stats.outputTokens] ?? null) : (results[i]?.next.token ?? null);
+      if (p.target && token === null) {
+        finished = true;
+        await eraseFrom(sequence, base + i + 1);
+        break;
+      }
       if (token === null || token === undefined) throw new Error("llama.cpp returned no token");
       if (grammar && !grammar.allows(token)) {
         await eraseFrom(sequence, base + i);

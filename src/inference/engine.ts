@@ -42,6 +42,12 @@ export interface EngineRequest {
   /** Which KV sequence. Default 0. */
   sequence?: number;
   ignoreEog?: boolean;
+  /** Restore a longer prefix from disk when one matches. Default true. */
+  restore?: boolean;
+  /** Save the prefix to disk after a long prefill. Default true. */
+  persist?: boolean;
+  /** Teacher-forced output (benchmarks); see DecodeParams.target. */
+  target?: readonly Token[];
   onPrefillProgress?: (done: number, total: number) => void;
 }
 
@@ -164,7 +170,7 @@ export class LocalEngine {
     if (prompt.length >= this.plan.contextSize) {
       throw new ModelError(`prompt of ${prompt.length} tokens does not fit the ${this.plan.contextSize}-token context`);
     }
-    await this.restorePrefix(sequence, prompt);
+    if (request.restore ?? true) await this.restorePrefix(sequence, prompt);
     const grammar = request.grammar ? await this.llama.createGrammar({ grammar: request.grammar }) : undefined;
     const draftSource = request.draftSource === null ? undefined : (request.draftSource ?? prompt);
     let evaluated = 0;
@@ -180,13 +186,14 @@ export class LocalEngine {
       stop: request.stop,
       signal: request.signal,
       ignoreEog: request.ignoreEog,
+      target: request.target,
       onPrefillProgress: request.onPrefillProgress,
     })) {
       if (event.type === "stats") evaluated = event.stats.promptTokens - event.stats.cachedTokens;
       yield event;
     }
     // A long fresh prefill is worth keeping on disk for the next process.
-    if (this.prefixStore && evaluated >= 1024) await this.prefixStore.save(sequence);
+    if (this.prefixStore && (request.persist ?? true) && evaluated >= 1024) await this.prefixStore.save(sequence);
   }
 
   private async restorePrefix(sequence: LlamaContextSequence, prompt: readonly Token[]): Promise<void> {

@@ -1,13 +1,89 @@
 import type { Command } from "commander";
+import { ensureFixtureModel } from "../../../fixtures/index.js";
 import { UsageError } from "../../errors.js";
+import { runBench } from "../../inference/bench-run.js";
+import { LocalEngine } from "../../inference/engine.js";
+import { runLlamaBench } from "../../inference/llama-bench.js";
+import { gib } from "../../inference/machine.js";
+import { resolveModel } from "../../inference/model-source/index.js";
+import { describePlan } from "../../inference/wafer-plan.js";
+import { positiveInt } from "../common-options.js";
 import type { CliContext } from "../context.js";
 
-/** `spark bench`: measure this machine: prefill, decode, speculation, TTFT (not implemented yet). */
-export function registerBench(program: Command, _ctx: CliContext): void {
+interface BenchFlags {
+  json?: boolean;
+  full?: boolean;
+  model?: string;
+  context?: number;
+  threads?: number;
+  compareLlamaBench?: string;
+}
+
+const FULL_SIZES = [512, 4096, 8192, 16384, 32768, 65536, 131072 - 512];
+
+/** `spark bench`: measures this machine on the resolved model (default: the generated 0.5B-shape model). */
+export function registerBench(program: Command, ctx: CliContext): void {
   program
     .command("bench")
-    .description("measure this machine: prefill, decode, speculation, TTFT")
-    .action(() => {
-      throw new UsageError("spark bench is not implemented yet");
+    .description("measure this machine: prefill, decode, speculation, warm/cold TTFT")
+    .option("--json", "print one JSON object as the last line")
+    .option("--full", "prefill up to 128k tokens")
+    .option("--model <uri>", "model to measure (default: generated Qwen2.5-Coder-0.5B-shape Q8_0)")
+    .option("--context <n>", "context size (default: the wafer plan's)", positiveInt)
+    .option("--threads <n>", "threads (default: tuned)", positiveInt)
+    .option("--compare-llama-bench <path>", "also run llama.cpp's llama-bench on the same file and threads")
+    .action(async (flags: BenchFlags) => {
+      const log = (line: string): void => void ctx.stderr.write(`${line}\n`);
+      let modelPath: string;
+      let modelName: string;
+      if (flags.model) {
+        const resolved = await resolveModel(flags.model, { cwd: ctx.cwd, signal: ctx.signal, env: ctx.env });
+        modelPath = resolved.path;
+        modelName = flags.model;
+      } else {
+        log("bench model: generated Qwen2.5-Coder-0.5B shape, Q8_0 (generated once, then cached)");
+        modelPath = ensureFixtureModel("qwen05b-q8_0", ctx.env);
+        modelName = "qwen2.5-coder-0.5b-shape-q8_0 (generated)";
+      }
+      const loadStarted = performance.now();
+      const engine = await LocalEngine.open({ modelPath, contextSize: flags.context, threads: flags.threads, env: ctx.env });
+      try {
+        log(`model: ${modelName} (${engine.facts.quantization}, ${gib(engine.facts.fileSizeBytes)}), loaded in ${Math.round(performance.now() - loadStarted)} ms`);
+        for (const line of describePlan(engine.plan)) log(`  ${line}`);
+        const result = await runBench(engine, { prefillSizes: flags.full ? FULL_SIZES : undefined, onStep: (l) => log(`  ${l}`), signal: ctx.signal });
+        let comparison: Record<string, number> = {};
+        if (flags.compareLlamaBench) {
+          log("running llama-bench on the same model and threads…");
+          const theirs = await runLlamaBench(flags.compareLlamaBench, modelPath, engine.plan.threads, ctx.signal);
+          const ours512 = result.prefill["512"] ?? 0;
+          comparison = {
+            llamaBenchPp512: theirs.pp512,
+            llamaBenchTg128: theirs.tg128,
+            prefillRatio: theirs.pp512 > 0 ? round2(ours512 / theirs.pp512) : 0,
+            decodeRatio: theirs.tg128 > 0 ? round2(result.decodeTps / theirs.tg128) : 0,
+          };
+          log(`  llama-bench: pp512 ${theirs.pp512} tok/s, tg128 ${theirs.tg128} tok/s → ours/theirs: prefill ${comparison.prefillRatio}×, decode ${comparison.decodeRatio}×`);
+        }
+        const summary = { model: modelName, ...result, ...comparison, restoredVsColdTtft: result.coldTtftMs > 0 ? Math.round((result.restoredTtftMs / result.coldTtftMs) * 10000) / 10000 : 0 };
+        if (flags.json) ctx.stdout.write(`${JSON.stringify(summary)}\n`);
+        else {
+          ctx.stdout.write(
+            [
+              `prefill   ${Object.entries(result.prefill).map(([n, tps]) => `${n}: ${tps} tok/s`).join(", ")}`,
+              `decode    ${result.decodeTps} tok/s (threads ${result.threads})`,
+              `spec edit ${result.specTps} tok/s vs ${result.plainEditTps} plain: ${result.specSpeedup}× (identical output: ${result.outputIdentical})`,
+              `TTFT      cold ${result.coldTtftMs} ms, warm ${result.warmTtftMs} ms, restored ${result.restoredTtftMs} ms`,
+              `context   ${result.contextSize} tokens, KV ${result.kvCacheType.toLowerCase()} ${gib(result.contextMemoryBytes)}`,
+            ].join("\n") + "\n",
+          );
+        }
+        if (!result.outputIdentical) throw new UsageError("speculative output differed from plain decoding (bug)");
+      } finally {
+        await engine.dispose();
+      }
     });
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
 }

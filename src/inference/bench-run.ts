@@ -1,0 +1,160 @@
+import type { Token } from "node-llama-cpp";
+import type { GenerationStats } from "./backend.js";
+import type { LocalEngine } from "./engine.js";
+
+/** What `spark bench` measures. */
+export interface BenchOptions {
+  /** Prompt sizes for prefill. Default [512, 4096, 8192]. */
+  prefillSizes?: readonly number[];
+  /** Tokens decoded for plain decode speed. Default 128. */
+  decodeTokens?: number;
+  /** Size of the file rewritten in the copy-heavy edit. Default 384 tokens. */
+  editTokens?: number;
+  /** Prefix size for the cold / warm / restored TTFT. Default 8192. */
+  ttftPrefix?: number;
+  onStep?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Results, as printed by `spark bench --json`. */
+export interface BenchResult {
+  threads: number;
+  contextSize: number;
+  kvCacheType: string;
+  contextMemoryBytes: number;
+  /** Prefill tok/s by prompt size. */
+  prefill: Record<string, number>;
+  /** Prefill tok/s at the largest default size that fit. */
+  prefillTps: number;
+  decodeTps: number;
+  /** Effective tok/s of the copy-heavy edit with speculation, and without. */
+  specTps: number;
+  plainEditTps: number;
+  specSpeedup: number;
+  draftProposed: number;
+  draftAccepted: number;
+  outputIdentical: boolean;
+  coldTtftMs: number;
+  warmTtftMs: number;
+  restoredTtftMs: number;
+}
+
+const WORDS = ["user", "id", "name", "value", "list", "map", "item", "count", "index", "result", "error", "config", "path", "file", "buffer", "token", "cache", "state", "node", "edge", "parse", "render", "load", "save", "update", "create", "delete", "find", "filter", "reduce", "options", "request", "response", "handler", "event", "stream", "chunk", "offset", "length", "size"];
+const TEMPLATES = [
+  (a: string, b: string, c: string, n: number) => `  const ${a}${cap(b)} = ${c}(${a}, ${n});`,
+  (a: string, b: string, c: string) => `  if (!${a}.${b}) throw new Error("${c} ${a} missing");`,
+  (a: string, b: string, c: string) => `export function ${a}${cap(b)}(${c}: ${cap(c)}): ${cap(a)} {`,
+  (a: string, b: string, c: string, n: number) => `    for (let i = 0; i < ${a}.${b}.length; i += ${n}) ${c}.push(${a}.${b}[i]);`,
+  (a: string, b: string) => `  return { ...${a}, ${b} };\n}`,
+  (a: string, b: string, c: string) => `// ${cap(a)} the ${b} before the ${c} is read.`,
+];
+function cap(w: string): string {
+  return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
+/** Deterministic TypeScript-like text: prefill cost and tokenization rate are those of real code. */
+function codeText(lines: number, seed: number): string {
+  let s = seed >>> 0 || 1;
+  const next = (n: number): number => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) % n;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const t = TEMPLATES[next(TEMPLATES.length)] ?? TEMPLATES[0];
+    out.push(t?.(WORDS[next(WORDS.length)] ?? "x", WORDS[next(WORDS.length)] ?? "y", WORDS[next(WORDS.length)] ?? "z", next(1000)) ?? "");
+  }
+  return out.join("\n");
+}
+
+/** `count` tokens of code-like text (different `seed`, different text). */
+function codeTokens(engine: LocalEngine, count: number, seed: number): Token[] {
+  let lines = Math.ceil(count / 8) + 8;
+  for (;;) {
+    const tokens = engine.tokenize(codeText(lines, seed));
+    if (tokens.length >= count) return tokens.slice(0, count);
+    lines *= 2;
+  }
+}
+
+async function run(engine: LocalEngine, request: Parameters<LocalEngine["generate"]>[0]): Promise<{ tokens: number; text: string; stats: GenerationStats }> {
+  let text = "";
+  let stats: GenerationStats | undefined;
+  for await (const ev of engine.generate(request)) {
+    if (ev.type === "text") text += ev.text;
+    else stats = ev.stats;
+  }
+  if (!stats) throw new Error("generation ended without stats");
+  return { tokens: stats.outputTokens, text, stats };
+}
+
+/**
+ * Measures prefill, decode, speculation on a copy-heavy edit (teacher-forced, so the model's
+ * compute is real and its output is the edit), and TTFT for a prefix cold / warm / restored from disk.
+ */
+export async function runBench(engine: LocalEngine, options: BenchOptions = {}): Promise<BenchResult> {
+  const say = options.onStep ?? (() => undefined);
+  const noise = (count: number, seed: number): Token[] => codeTokens(engine, count, seed);
+  const limit = engine.plan.contextSize - 256;
+  const prefill: Record<string, number> = {};
+  let headline = 0;
+  for (const size of options.prefillSizes ?? [512, 4096, 8192]) {
+    if (size > limit) {
+      say(`prefill ${size}: skipped (context ${engine.plan.contextSize})`);
+      continue;
+    }
+    await engine.clearSequence();
+    const r = await run(engine, { prompt: noise(size, size), maxTokens: 1, draftSource: null, ignoreEog: true, restore: false, persist: false, signal: options.signal });
+    prefill[String(size)] = r.stats.prefillTps;
+    headline = r.stats.prefillTps;
+    say(`prefill ${size} tokens: ${r.stats.prefillTps} tok/s`);
+  }
+
+  await engine.clearSequence();
+  const decodeTokens = options.decodeTokens ?? 128;
+  const d = await run(engine, { prompt: noise(64, 7), maxTokens: decodeTokens, draftSource: null, ignoreEog: true, persist: false, signal: options.signal });
+  say(`decode: ${d.stats.decodeTps} tok/s`);
+
+  // Copy-heavy edit: rewrite a file with three small changes.
+  const file = noise(options.editTokens ?? 384, 11);
+  const edited = [...file];
+  for (const at of [0.2, 0.5, 0.8]) edited.splice(Math.floor(at * file.length), 6, ...noise(6, Math.floor(at * 100)));
+  const prompt = [...noise(200, 3), ...file, ...noise(40, 5)];
+  await engine.clearSequence();
+  const plain = await run(engine, { prompt, target: edited, maxTokens: edited.length, draftSource: null, persist: false, signal: options.signal });
+  await engine.clearSequence();
+  const spec = await run(engine, { prompt, target: edited, maxTokens: edited.length, persist: false, signal: options.signal });
+  const editTps = (s: GenerationStats): number => (s.outputTokens > 1 ? s.decodeTps : 0);
+  const specSpeedup = editTps(plain.stats) > 0 ? Math.round((editTps(spec.stats) / editTps(plain.stats)) * 100) / 100 : 0;
+  say(`copy-heavy edit (${edited.length} tokens): ${editTps(plain.stats)} → ${editTps(spec.stats)} tok/s with speculation (${specSpeedup}×, ${spec.stats.draftAccepted}/${spec.stats.draftProposed} drafts accepted)`);
+
+  const prefixSize = Math.min(options.ttftPrefix ?? 8192, limit - 64);
+  const prefix = noise(prefixSize, prefixSize);
+  await engine.clearSequence();
+  const cold = await run(engine, { prompt: [...prefix, ...noise(16, 21)], maxTokens: 2, draftSource: null, ignoreEog: true, restore: false, signal: options.signal });
+  const warm = await run(engine, { prompt: [...prefix, ...noise(16, 22)], maxTokens: 2, draftSource: null, ignoreEog: true, persist: false, signal: options.signal });
+  await engine.clearSequence();
+  const restored = await run(engine, { prompt: [...prefix, ...noise(16, 23)], maxTokens: 2, draftSource: null, ignoreEog: true, signal: options.signal });
+  say(`TTFT with a ${prefixSize}-token prefix: cold ${cold.stats.ttftMs} ms, warm ${warm.stats.ttftMs} ms, restored from disk ${restored.stats.ttftMs} ms`);
+
+  return {
+    threads: engine.plan.threads,
+    contextSize: engine.plan.contextSize,
+    kvCacheType: engine.plan.kvCacheType,
+    contextMemoryBytes: engine.plan.kvCacheBytes,
+    prefill,
+    prefillTps: headline,
+    decodeTps: d.stats.decodeTps,
+    specTps: editTps(spec.stats),
+    plainEditTps: editTps(plain.stats),
+    specSpeedup,
+    draftProposed: spec.stats.draftProposed,
+    draftAccepted: spec.stats.draftAccepted,
+    outputIdentical: spec.text === plain.text,
+    coldTtftMs: cold.stats.ttftMs,
+    warmTtftMs: warm.stats.ttftMs,
+    restoredTtftMs: restored.stats.ttftMs,
+  };
+}
