@@ -7,6 +7,7 @@ import {
   listCachedModels,
   resolveModel,
   type GgufHeader,
+  type ResolvedModel,
 } from "../../inference/model-source/index.js";
 import { modelsDir } from "../../paths.js";
 import type { CliContext } from "../context.js";
@@ -57,15 +58,25 @@ async function runModelAction(ctx: CliContext, action: Action, uri: string | und
   return info(ctx, target, json);
 }
 
-async function pull(ctx: CliContext, uri: string, json: boolean): Promise<void> {
+/**
+ * Resolves `uri` for a command, showing download progress the way the CLI does everywhere: a bar
+ * on a TTY stderr, JSONL `download.progress` on stdout with `json`, else one final line.
+ * For bench/doctor/run/serve as much as for `spark model pull`.
+ */
+export async function resolveModelWithProgress(ctx: CliContext, uri: string, json: boolean): Promise<ResolvedModel> {
   const progress = createDownloadProgress({ stderr: ctx.stderr, stdout: ctx.stdout, json, label: uri });
-  let model;
+  let model: ResolvedModel;
   try {
     model = await resolveModel(uri, { env: ctx.env, cwd: ctx.cwd, signal: ctx.signal, onProgress: (p) => progress.update(p) });
   } finally {
     progress.stop();
   }
   progress.finish(model.path);
+  return model;
+}
+
+async function pull(ctx: CliContext, uri: string, json: boolean): Promise<void> {
+  const model = await resolveModelWithProgress(ctx, uri, json);
   if (json) {
     writeJson(ctx, { type: "model.ready", uri: model.uri, source: model.source, path: model.path, sizeBytes: model.sizeBytes, downloaded: model.downloaded });
     return;

@@ -2,7 +2,9 @@
  * Turns an `hf:` reference into a download URL. `hf:USER/REPO:QUANT` is resolved the way
  * node-llama-cpp and llama.cpp's `-hf` do it (the Hub's `/v2/USER/REPO/manifests/TAG` endpoint,
  * which picks the file for a quant tag), so Spark downloads the same file they would; mirrors
- * without that endpoint fall back to the repo listing `/api/models/USER/REPO`.
+ * without that endpoint fall back to the repo listing `/api/models/USER/REPO`. node-llama-cpp's
+ * own resolver is not reused because it is not exported (`resolveParsedModelUri` is internal) and
+ * its public entry points only resolve as the first step of an ipull download (see download.ts).
  */
 import { ModelError } from "../../errors.js";
 import { fetchError, statusError } from "./http-util.js";

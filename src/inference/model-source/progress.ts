@@ -63,11 +63,14 @@ export function formatProgressLine(label: string, s: RateState, columns: number)
   const speed = `${(s.bytesPerSecond / 1e6).toFixed(1)} MB/s`;
   const eta = known && s.bytesPerSecond > 0 ? `ETA ${formatDuration((s.totalBytes - s.downloadedBytes) / s.bytesPerSecond)}` : "";
   const tail = [pct, bytes, speed, eta].filter((x) => x !== "").join("  ");
-  const room = columns - tail.length - 4;
-  const barWidth = known ? Math.max(0, Math.min(30, room - Math.min(label.length, 40) - 1)) : 0;
+  // Room for "LABEL [BAR] " in front of the tail, keeping the last column free (no auto-wrap).
+  // Sized for the widest usual tail so the bar does not jump as the numbers change.
+  const avail = Math.max(0, columns - 1 - Math.max(tail.length, 44) - 1);
+  let labelLen = Math.min(label.length, Math.max(0, avail - 9));
+  const barWidth = known ? Math.min(30, avail - labelLen - 4) : 0;
+  if (barWidth < 5) labelLen = Math.min(label.length, avail);
   const bar = barWidth >= 5 ? `[${"#".repeat(Math.round(fraction * barWidth)).padEnd(barWidth, "-")}] ` : "";
-  const labelRoom = Math.max(0, columns - tail.length - bar.length - 2);
-  const shown = label.length <= labelRoom ? label : labelRoom > 1 ? `…${label.slice(label.length - labelRoom + 1)}` : "";
+  const shown = labelLen >= label.length ? label : labelLen > 1 ? `…${label.slice(label.length - labelLen + 1)}` : "";
   return `${shown ? `${shown} ` : ""}${bar}${tail}`.slice(0, Math.max(0, columns - 1));
 }
 
@@ -107,7 +110,7 @@ export function createDownloadProgress(opts: DownloadProgressOptions): DownloadP
       if (opts.json) {
         emitJson(p);
       } else if (tty) {
-        opts.stderr.write(`\r\x1b[2K${formatProgressLine(opts.label, rate(p, at), opts.stderr.columns ?? 80)}`);
+        opts.stderr.write(`\r\x1b[2K${formatProgressLine(opts.label, rate(p, at), opts.stderr.columns || 80)}`);
         drawn = true;
       }
     },
