@@ -1,0 +1,90 @@
+/**
+ * CLI options and environment → a Backend: `--endpoint`/SPARK_ENDPOINT picks an
+ * OpenAI-compatible server, otherwise `--model`/SPARK_MODEL is resolved (downloaded once into the
+ * cache) and loaded in this process. Progress goes to stderr only, so stdout stays clean for
+ * `--json`.
+ */
+import type { Writable } from "node:stream";
+import type { Backend } from "../inference/backend.js";
+import { createDownloadProgress, defaultModelUri, resolveModel } from "../inference/model-source/index.js";
+
+/** What the factory reads. */
+export interface BackendFactoryOptions {
+  /** `--model`. Default: SPARK_MODEL, then the default model. */
+  model?: string;
+  /** `--endpoint`. Default: SPARK_ENDPOINT; none means in-process. */
+  endpoint?: string;
+  /** `--context`. Default: 131072 or the model's maximum. */
+  context?: number;
+  /** `--threads`. Default: tuned. */
+  threads?: number;
+  /** Base of a relative `--model` path. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  /** Where progress bars go (drawn only on a TTY). */
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+}
+
+/** Opens the backend the options ask for. */
+export async function createBackend(opts: BackendFactoryOptions): Promise<Backend> {
+  const endpoint = opts.endpoint ?? nonEmpty(opts.env.SPARK_ENDPOINT);
+  if (endpoint !== undefined) {
+    const { openHttpBackend } = await import("../inference/http-backend.js");
+    return openHttpBackend({ endpoint, model: opts.model ?? nonEmpty(opts.env.SPARK_MODEL), apiKey: nonEmpty(opts.env.SPARK_API_KEY), signal: opts.signal });
+  }
+  const uri = opts.model ?? defaultModelUri(opts.env);
+  const download = createDownloadProgress({ stderr: opts.stderr, stdout: opts.stderr, label: uri });
+  let resolved;
+  try {
+    resolved = await resolveModel(uri, { env: opts.env, cwd: opts.cwd, signal: opts.signal, onProgress: (p) => download.update(p) });
+  } catch (err) {
+    download.stop();
+    throw err;
+  }
+  download.finish(resolved.path);
+  const { openLocalBackend } = await import("../inference/index.js");
+  const load = loadProgress(opts.stderr);
+  try {
+    return await openLocalBackend({
+      modelPath: resolved.path,
+      modelName: uri,
+      ...(opts.context !== undefined ? { contextSize: opts.context } : {}),
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      env: opts.env,
+      onProgress: load.update,
+    });
+  } finally {
+    load.done();
+  }
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s !== undefined && s.trim() !== "" ? s : undefined;
+}
+
+/** A one-line "loading model 42%" / "prefill 40%" on a TTY, cleared when a phase completes; silent on a pipe. */
+function loadProgress(stderr: BackendFactoryOptions["stderr"]): {
+  update: (p: { phase: "load" | "prefill"; done: number; total: number }) => void;
+  done: () => void;
+} {
+  let drawn = false;
+  let last = "";
+  const clear = (): void => {
+    if (drawn) stderr.write("\r\x1b[2K");
+    drawn = false;
+    last = "";
+  };
+  return {
+    update(p) {
+      if (stderr.isTTY !== true || p.total <= 0) return;
+      if (p.done >= p.total) return clear();
+      const line = p.phase === "load" ? `loading model ${Math.floor((100 * p.done) / p.total)}%` : `reading the repository ${Math.floor((100 * p.done) / p.total)}% (${p.done}/${p.total} tokens)`;
+      if (line === last) return;
+      last = line;
+      stderr.write(`\r\x1b[2K${line}`);
+      drawn = true;
+    },
+    done: clear,
+  };
+}
