@@ -4,7 +4,7 @@
  * are never touched (except by `commitApplied`, which is the opt-in `--commit` mode).
  */
 export type { CheckpointInfo, CheckpointOptions, UndoResult } from "./types.js";
-export { findRepoRoot } from "./repo.js";
+export { findRepoRoot, initRepo } from "./repo.js";
 export { createCheckpoint, listCheckpoints, pruneCheckpoints } from "./checkpoints.js";
 export { undoCheckpoint } from "./undo.js";
 export { commitApplied } from "./commit.js";

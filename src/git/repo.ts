@@ -24,6 +24,16 @@ export async function findRepoRoot(cwd: string): Promise<string> {
   return (await openRepo(cwd)).root;
 }
 
+/** `git init` in `dir` (what the TUI offers outside a repository); returns the new root. */
+export async function initRepo(dir: string): Promise<string> {
+  const abs = path.resolve(dir);
+  const st = await stat(abs).catch(() => null);
+  if (!st?.isDirectory()) throw new RepoError(`no such directory: ${abs}`);
+  await gitRunner(abs)(["init", "-q"]);
+  opened.delete(abs);
+  return findRepoRoot(abs);
+}
+
 const opened = new Map<string, Promise<Repo>>();
 
 /** The `Repo` whose working tree contains `dir` (cached per process; failures are not cached). */

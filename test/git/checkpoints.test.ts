@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RepoError, UsageError } from "../../src/errors.js";
-import { createCheckpoint, findRepoRoot, listCheckpoints, pruneCheckpoints, undoCheckpoint } from "../../src/git/index.js";
+import { createCheckpoint, findRepoRoot, initRepo, listCheckpoints, pruneCheckpoints, undoCheckpoint } from "../../src/git/index.js";
 import { parseCheckpointRefs } from "../../src/git/meta.js";
 import { git, makeRepo, write } from "./helpers.js";
 
@@ -33,6 +33,10 @@ describe("findRepoRoot", () => {
     expect((err as RepoError).exitCode).toBe(4);
     expect((err as RepoError).message).toBe(`not a git repository: ${outside} (run git init, or pass --cwd)`);
     await expect(findRepoRoot(path.join(outside, "missing"))).rejects.toThrow(/^no such directory: /);
+    // What the TUI offers instead: git init, after which checkpoints work at once.
+    expect(await initRepo(outside)).toBe(realpathSync(outside));
+    write(outside, "f.txt", "x");
+    expect((await createCheckpoint(outside, { task: "t", files: ["f.txt"] })).id).toBe("1");
   });
 });
 
