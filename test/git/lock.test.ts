@@ -1,11 +1,13 @@
 import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RepoError } from "../../src/errors.js";
 import { createCheckpoint, listCheckpoints, withRepoLock } from "../../src/git/index.js";
-import { makeRepo, write } from "./helpers.js";
+import { git, makeRepo, write } from "./helpers.js";
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -82,5 +84,20 @@ describe("repo lock", () => {
     const made = await Promise.all([1, 2, 3].map((n) => createCheckpoint(dir, { task: `t${n}`, files: [] })));
     expect(made.map((c) => c.id).sort()).toEqual(["1", "2", "3"]);
     expect((await listCheckpoints(dir)).map((c) => c.id)).toEqual(["3", "2", "1"]);
+  });
+
+  it("two processes checkpointing the same repo at once never collide", async () => {
+    const { dir } = repo();
+    const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), "checkpoint-worker.ts");
+    const runs = await Promise.all(
+      ["a", "b"].map((tag) => execa("node", ["--import", "tsx", worker, dir, "4", tag], { cwd: process.cwd() })),
+    );
+    const ids = runs.flatMap((r) => r.stdout.split("\n")).map(Number);
+    expect(ids.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const listed = await listCheckpoints(dir);
+    expect(listed.map((c) => c.id)).toEqual(["8", "7", "6", "5", "4", "3", "2", "1"]);
+    for (const c of listed) expect(git(dir, "cat-file", "-t", `${c.ref}^{tree}`)).toBe("tree\n");
+    // Each checkpoint holds the file its own process wrote just before it.
+    for (const c of listed) expect(git(dir, "show", `${c.ref}:${c.files[0]}`)).toBe(`${c.task}\n`);
   });
 });

@@ -108,4 +108,30 @@ describe("undo edge cases", () => {
     const third = await createCheckpoint(dir, { task: "3", files: [] });
     expect(git(dir, "show", `${third.ref}:f.txt`)).toBe("v3\n");
   });
+
+  it("works in the middle of a merge conflict, leaving the merge state alone", async () => {
+    const dir = repo();
+    write(dir, "f.txt", "base\n");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "base");
+    git(dir, "checkout", "-qb", "other");
+    write(dir, "f.txt", "other\n");
+    git(dir, "commit", "-qam", "other");
+    git(dir, "checkout", "-q", "main");
+    write(dir, "f.txt", "main\n");
+    git(dir, "commit", "-qam", "main");
+    expect(() => git(dir, "merge", "-q", "other")).toThrow();
+    write(dir, "new\nline name.txt", "a newline in the name\n");
+    const beforeFiles = files(dir);
+    const beforeGit = gitState(dir);
+    expect(beforeGit.status).toContain("UU f.txt");
+
+    await createCheckpoint(dir, { task: "resolve", files: ["f.txt"] });
+    write(dir, "f.txt", "resolved by an edit\n");
+    rmSync(path.join(dir, "new\nline name.txt"));
+    await undoCheckpoint(dir);
+    expect(files(dir)).toEqual(beforeFiles);
+    expect(gitState(dir)).toEqual(beforeGit);
+    expect(git(dir, "rev-parse", "-q", "--verify", "MERGE_HEAD")).toMatch(/^[0-9a-f]{40}\n$/);
+  });
 });
