@@ -9,3 +9,4 @@ export { createCheckpoint, listCheckpoints, pruneCheckpoints } from "./checkpoin
 export { undoCheckpoint } from "./undo.js";
 export { commitApplied } from "./commit.js";
 export { withRepoLock, type RepoLockOptions } from "./lock.js";
+export { gitVersion, MIN_GIT_VERSION } from "./version.js";
