@@ -1,0 +1,38 @@
+import { readFileSync } from "node:fs";
+
+/** One real single-file commit (shared/data/README.md). */
+export interface Commit {
+  repo: string;
+  commit: string;
+  path: string;
+  message: string;
+  before: string;
+  after: string;
+}
+
+/** Reads the JSONL data set. */
+export function readCommits(file: string): Commit[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim().length > 0)
+    .map((l) => JSON.parse(l) as Commit);
+}
+
+/**
+ * `limit` commits spread evenly over file sizes up to `maxBytes` (so every size group is present),
+ * in a fixed order: the same data and flags give the same selection.
+ */
+export function selectCommits(all: readonly Commit[], limit: number, maxBytes: number): Commit[] {
+  const eligible = all.filter((c) => c.before.length <= maxBytes && c.before !== c.after).sort((a, b) => a.before.length - b.before.length || a.commit.localeCompare(b.commit));
+  if (eligible.length <= limit) return eligible;
+  const step = eligible.length / limit;
+  return Array.from({ length: limit }, (_, i) => eligible[Math.floor(i * step + step / 2)] as Commit);
+}
+
+/** Size group label for a file of `bytes`. */
+export function sizeGroup(bytes: number): string {
+  if (bytes < 4000) return "<4 KB";
+  if (bytes < 8000) return "4–8 KB";
+  if (bytes < 16000) return "8–16 KB";
+  return "≥16 KB";
+}

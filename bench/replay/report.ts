@@ -1,0 +1,71 @@
+import { sizeGroup } from "./commits.js";
+
+/** One measured (commit, format, speculation) run. */
+export interface ReplayRow {
+  commit: string;
+  path: string;
+  fileBytes: number;
+  format: string;
+  speculation: string;
+  outputTokens: number;
+  steps: number;
+  draftProposed: number;
+  draftAccepted: number;
+  /** Effective output tok/s over the whole edit. */
+  tps: number;
+  prefillMs: number;
+  timeToEditMs: number;
+  speedup: number;
+  identical: boolean;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
+
+const r1 = (n: number): string => (Math.round(n * 10) / 10).toFixed(1);
+
+/** The terminal table: medians per variant, overall and per file-size group. */
+export function renderTable(rows: readonly ReplayRow[]): string {
+  const variants = [...new Set(rows.map((r) => `${r.format}/${r.speculation}`))];
+  const groups = ["all", ...new Set(rows.map((r) => sizeGroup(r.fileBytes)))];
+  const lines = [
+    `${"variant".padEnd(22)} ${"group".padEnd(8)} ${"n".padStart(3)} ${"out tok".padStart(8)} ${"steps".padStart(6)} ${"accept%".padStart(8)} ${"tok/s".padStart(8)} ${"edit s".padStart(8)} ${"speedup".padStart(8)}  identical`,
+  ];
+  for (const v of variants) {
+    for (const g of groups) {
+      const rs = rows.filter((r) => `${r.format}/${r.speculation}` === v && (g === "all" || sizeGroup(r.fileBytes) === g));
+      if (rs.length === 0) continue;
+      const acc = rs.reduce((a, r) => a + r.draftAccepted, 0) / Math.max(1, rs.reduce((a, r) => a + r.outputTokens, 0));
+      lines.push(
+        `${v.padEnd(22)} ${g.padEnd(8)} ${String(rs.length).padStart(3)} ${String(median(rs.map((r) => r.outputTokens))).padStart(8)} ${String(median(rs.map((r) => r.steps))).padStart(6)} ${(acc * 100).toFixed(0).padStart(7)}% ${r1(median(rs.map((r) => r.tps))).padStart(8)} ${r1(median(rs.map((r) => r.timeToEditMs)) / 1000).padStart(8)} ${r1(median(rs.map((r) => r.speedup))).padStart(7)}×  ${rs.every((r) => r.identical)}`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/**
+ * File size above which search/replace finishes sooner than a whole-file rewrite (both with
+ * lookup speculation): the smallest size where search/replace wins for most commits at or above it.
+ */
+export function formatCrossover(rows: readonly ReplayRow[]): number | undefined {
+  const byCommit = new Map<string, { bytes: number; whole?: number; sr?: number }>();
+  for (const r of rows) {
+    if (r.speculation !== "lookup") continue;
+    const e = byCommit.get(r.commit) ?? { bytes: r.fileBytes };
+    if (r.format === "whole") e.whole = r.timeToEditMs;
+    if (r.format === "search-replace") e.sr = r.timeToEditMs;
+    byCommit.set(r.commit, e);
+  }
+  const pts = [...byCommit.values()].filter((e) => e.whole !== undefined && e.sr !== undefined).sort((a, b) => a.bytes - b.bytes);
+  for (const p of pts) {
+    const above = pts.filter((q) => q.bytes >= p.bytes);
+    const srWins = above.filter((q) => (q.sr ?? 0) < (q.whole ?? 0)).length;
+    if (srWins / above.length >= 0.8) return p.bytes;
+  }
+  return undefined;
+}
