@@ -1,7 +1,7 @@
 import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
 import type { GenerationStats } from "./backend.js";
 import { GrammarCursor } from "./grammar-cursor.js";
-import type { PromptLookupDrafter } from "./prompt-lookup.js";
+import type { Drafter } from "./draft-model.js";
 import { TextAssembler } from "./text-assembler.js";
 
 /** One decode on one sequence. */
@@ -16,7 +16,7 @@ export interface DecodeParams {
   temperature?: number;
   grammar?: LlamaGrammar;
   /** Speculation source; none = plain decoding. */
-  drafter?: PromptLookupDrafter;
+  drafter?: Drafter;
   stop?: readonly string[];
   signal?: AbortSignal;
   /** Keep decoding past end-of-generation tokens (benchmarks). Default false. */
@@ -101,7 +101,7 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
 
   while (!finished && stats.outputTokens < maxTokens) {
     if (signal?.aborted) throw abortError(signal);
-    let drafts = (drafter ? drafter.propose(history) : []) as Token[];
+    let drafts = (drafter ? await drafter.propose(history) : []) as Token[];
     const room = Math.min(maxTokens - stats.outputTokens - 1, sequence.contextSize - sequence.nextTokenIndex - 2);
     drafts = drafts.slice(0, Math.max(0, room));
     if (grammar && drafts.length > 0) drafts = allowedPrefix(p, grammar, drafts);

@@ -8,6 +8,7 @@ import type { MachineFacts } from "./machine.js";
 import { modelFileHash } from "./model-hash.js";
 import { readModelFacts, type ModelFacts } from "./model-facts.js";
 import { PrefixStore } from "./prefix-store.js";
+import { DraftModelDrafter, type Drafter } from "./draft-model.js";
 import { PromptLookupDrafter } from "./prompt-lookup.js";
 import { tunedThreads } from "./thread-tuning.js";
 import { planWafer, type WaferPlan } from "./wafer-plan.js";
@@ -21,6 +22,8 @@ export interface EngineOptions {
   threads?: number;
   /** Independent KV sequences (one per client/repo for `spark serve`). Default 1. */
   sequences?: number;
+  /** A small model on the same vocabulary for draft-model speculation. Default none. */
+  draftModelPath?: string;
   /** Persist and restore prefix KV states on disk. Default true. */
   persistPrefix?: boolean;
   /** Load progress, 0..1. */
@@ -38,6 +41,8 @@ export interface EngineRequest {
   stop?: readonly string[];
   /** Tokens speculation copies from; default the prompt. `null` disables speculation. */
   draftSource?: readonly Token[] | null;
+  /** Where drafts come from: the input ("lookup") or the draft model. Default "lookup". */
+  drafter?: "lookup" | "draft-model";
   signal?: AbortSignal;
   /** Which KV sequence. Default 0. */
   sequence?: number;
@@ -76,6 +81,7 @@ export class LocalEngine {
     readonly machine: MachineFacts,
     readonly plan: WaferPlan,
     private readonly prefixStore: PrefixStore | undefined,
+    private readonly draft: { model: LlamaModel; context: LlamaContext; sequence: LlamaContextSequence } | undefined,
   ) {
     this.sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
     this.busy = this.sequences.map(() => Promise.resolve());
@@ -128,7 +134,13 @@ export class LocalEngine {
         const hash = await modelFileHash(options.modelPath, path.join(cacheDir(env), "model-hashes.json"));
         store = new PrefixStore(prefixStatesDir(env), hash);
       }
-      return new LocalEngine(llama, model, context, facts, machine, plan, store);
+      let draft: { model: LlamaModel; context: LlamaContext; sequence: LlamaContextSequence } | undefined;
+      if (options.draftModelPath) {
+        const draftModel = await llama.loadModel({ modelPath: options.draftModelPath, gpuLayers: plan.gpuLayers === "max" ? "max" : 0, useMmap: false });
+        const draftContext = await draftModel.createContext({ contextSize: plan.contextSize, batchSize: plan.batchSize, threads: { ideal: plan.threads, min: plan.threads }, ignoreMemorySafetyChecks: true });
+        draft = { model: draftModel, context: draftContext, sequence: draftContext.getSequence() };
+      }
+      return new LocalEngine(llama, model, context, facts, machine, plan, store, draft);
     } catch (err) {
       await model.dispose();
       throw err;
@@ -182,7 +194,7 @@ export class LocalEngine {
       maxTokens: request.maxTokens,
       temperature: request.temperature,
       grammar,
-      drafter: draftSource ? new PromptLookupDrafter(draftSource) : undefined,
+      drafter: this.drafterFor(request, draftSource),
       stop: request.stop,
       signal: request.signal,
       ignoreEog: request.ignoreEog,
@@ -196,6 +208,15 @@ export class LocalEngine {
     if (this.prefixStore && (request.persist ?? true) && evaluated >= 1024) await this.prefixStore.save(sequence);
   }
 
+  private drafterFor(request: EngineRequest, draftSource: readonly Token[] | undefined): Drafter | undefined {
+    if (request.draftSource === null) return undefined;
+    if (request.drafter === "draft-model") {
+      if (!this.draft) throw new ModelError("draft-model speculation needs a draft model (draftModelPath)");
+      return new DraftModelDrafter(this.draft.sequence);
+    }
+    return draftSource ? new PromptLookupDrafter(draftSource) : undefined;
+  }
+
   private async restorePrefix(sequence: LlamaContextSequence, prompt: readonly Token[]): Promise<void> {
     if (!this.prefixStore) return;
     const inMemory = sequence.compareContextTokens([...prompt]).firstDifferentIndex;
@@ -205,6 +226,10 @@ export class LocalEngine {
   }
 
   async dispose(): Promise<void> {
+    if (this.draft) {
+      await this.draft.context.dispose();
+      await this.draft.model.dispose();
+    }
     await this.context.dispose();
     await this.model.dispose();
   }

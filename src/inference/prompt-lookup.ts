@@ -1,3 +1,5 @@
+import type { Drafter } from "./draft-model.js";
+
 /**
  * Draft tokens looked up from the input: an edit mostly copies the file being edited, so the
  * tokens that followed the current n-gram in the source are a good guess for what comes next.
@@ -18,7 +20,7 @@ export interface PromptLookupOptions {
 }
 
 /** Proposes continuations by following the source from the last matching n-gram. */
-export class PromptLookupDrafter {
+export class PromptLookupDrafter implements Drafter {
   private readonly source: readonly number[];
   private readonly index = new Map<string, number[]>();
   private cursor = -1;
