@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     steps: { type: "string", default: "16" },
     "max-bytes": { type: "string", default: "12000" },
     threads: { type: "string" },
+    "draft-model": { type: "string", default: "draft-q8_0" },
+    "no-draft-model": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     out: { type: "string", default: path.join(repoRoot(), "bench", "out") },
   },
@@ -48,15 +50,31 @@ const stepCap = Number(args.steps);
 const commits = selectCommits(readCommits(args.data), Number(args.limit), Number(args["max-bytes"]));
 log(`replay: ${commits.length} commits (files ≤ ${args["max-bytes"]} bytes), formats ${formatNames.join(", ")}, model ${path.basename(modelPath)}`);
 
-const engine = await LocalEngine.open({ modelPath, contextSize: 32768, threads: args.threads ? Number(args.threads) : undefined, persistPrefix: false, env });
+const draftModelPath = args["no-draft-model"]
+  ? undefined
+  : isFixtureModelName(args["draft-model"])
+    ? ensureFixtureModel(args["draft-model"], env)
+    : args["draft-model"];
+const engine = await LocalEngine.open({ modelPath, draftModelPath, contextSize: 32768, threads: args.threads ? Number(args.threads) : undefined, persistPrefix: false, env });
 log(`engine: threads ${engine.plan.threads}, KV ${engine.plan.kvCacheType}`);
 
-async function timedRun(prompt: Token[], target: Token[], lookup: boolean): Promise<{ ms: number; text: string; proposed: number; accepted: number }> {
+type Speculation = "none" | "lookup" | "draft-model";
+
+async function timedRun(prompt: Token[], target: Token[], speculation: Speculation | boolean): Promise<{ ms: number; text: string; proposed: number; accepted: number }> {
+  const mode: Speculation = speculation === true ? "lookup" : speculation === false ? "none" : speculation;
   const started = performance.now();
   let text = "";
   let proposed = 0;
   let accepted = 0;
-  for await (const ev of engine.generate({ prompt, target, maxTokens: target.length, draftSource: lookup ? prompt : null, restore: false, persist: false })) {
+  for await (const ev of engine.generate({
+    prompt,
+    target,
+    maxTokens: target.length,
+    draftSource: mode === "none" ? null : prompt,
+    drafter: mode === "draft-model" ? "draft-model" : "lookup",
+    restore: false,
+    persist: false,
+  })) {
     if (ev.type === "text") text += ev.text;
     else ({ draftProposed: proposed, draftAccepted: accepted } = ev.stats);
   }
@@ -81,7 +99,28 @@ for (const [n, commit] of commits.entries()) {
     await timedRun(prompt, [target[0] as Token], false); // aligns the cached prefix to this format's prompt
     const perVariant = new Map<string, ReplayRow>();
     let plainStepMs = 0;
-    for (const speculation of ["none", "lookup"]) {
+    const variants: Speculation[] = draftModelPath ? ["none", "lookup", "draft-model"] : ["none", "lookup"];
+    for (const speculation of variants) {
+      const base = { commit: commit.commit.slice(0, 10), path: commit.path, fileBytes: commit.before.length, format, speculation, outputTokens: target.length, speedup: 1 };
+      if (speculation === "draft-model") {
+        // Draft-model acceptance depends on the draft model, so its schedule cannot be computed:
+        // the first --steps·4 tokens run for real and the rest is extrapolated at the same rate.
+        const timedTarget = target.slice(0, Math.min(target.length, stepCap * 4));
+        const run = await timedRun(prompt, timedTarget, "draft-model");
+        const perToken = run.ms / timedTarget.length;
+        const decodeMs = perToken * target.length;
+        perVariant.set(speculation, {
+          ...base,
+          steps: Math.round((timedTarget.length - run.accepted) * (target.length / timedTarget.length)),
+          draftProposed: Math.round(run.proposed * (target.length / timedTarget.length)),
+          draftAccepted: Math.round(run.accepted * (target.length / timedTarget.length)),
+          tps: Math.round((target.length / (decodeMs / 1000)) * 10) / 10,
+          prefillMs: Math.round(prefillMs),
+          timeToEditMs: Math.round(prefillMs + decodeMs),
+          identical: run.text === engine.model.detokenize(timedTarget),
+        });
+        continue;
+      }
       const lookup = speculation === "lookup";
       const full = lookupSchedule(prompt, lookup ? prompt : null, target);
       const timedTokens = full.covered[Math.min(stepCap, full.steps) - 1] ?? target.length;
@@ -92,19 +131,13 @@ for (const [n, commit] of commits.entries()) {
       const decodeMs = lookup ? scheduleCostMs(plainStepMs, run.ms, expect, full) : full.steps * plainStepMs;
       const identical = run.text === engine.model.detokenize(timedTarget) && run.proposed === expect.proposed && run.accepted === expect.accepted;
       perVariant.set(speculation, {
-        commit: commit.commit.slice(0, 10),
-        path: commit.path,
-        fileBytes: commit.before.length,
-        format,
-        speculation,
-        outputTokens: target.length,
+        ...base,
         steps: full.steps,
         draftProposed: full.proposed,
         draftAccepted: full.accepted,
         tps: Math.round((target.length / (decodeMs / 1000)) * 10) / 10,
         prefillMs: Math.round(prefillMs),
         timeToEditMs: Math.round(prefillMs + decodeMs),
-        speedup: 1,
         identical,
       });
     }
