@@ -51,7 +51,7 @@ export async function applyTree(repo: Repo, tree: string, changes: TreeChange[],
 
   const displaced: string[] = [];
   const knownDirs = new Set<string>();
-  for (const c of writes) await clearWay(repo.root, c.path, displaceDir, displaced, knownDirs);
+  for (const c of writes) await clearWay(repo.root, c, displaceDir, displaced, knownDirs);
   if (writes.length > 0) {
     const index = path.join(repo.sparkDir, "index.restore");
     await rm(index, { force: true });
@@ -89,11 +89,13 @@ async function pruneEmptyDirs(root: string, dirs: string[]): Promise<void> {
 }
 
 /**
- * Whatever stands where `rel` must be written and is not a folder on its way (an ignored file
- * where a folder must go, a folder still holding ignored files where a file must go) moves
- * under `displaceDir`; git would otherwise delete it.
+ * Whatever stands where `change.path` must be written and is not part of the current snapshot
+ * (an ignored file where a folder must go, a folder still holding ignored files where a file
+ * must go, an ignored file at the very path) moves under `displaceDir`; git would otherwise
+ * delete or overwrite it, and no checkpoint holds it.
  */
-async function clearWay(root: string, rel: string, displaceDir: string, displaced: string[], knownDirs: Set<string>): Promise<void> {
+async function clearWay(root: string, change: TreeChange, displaceDir: string, displaced: string[], knownDirs: Set<string>): Promise<void> {
+  const rel = change.path;
   const parts = rel.split("/");
   for (let i = 1; i < parts.length; i++) {
     const prefix = parts.slice(0, i).join("/");
@@ -109,7 +111,14 @@ async function clearWay(root: string, rel: string, displaceDir: string, displace
     return;
   }
   const st = await lstat(path.join(root, rel)).catch(() => null);
-  if (!st?.isDirectory()) return;
+  if (!st) return;
+  if (!st.isDirectory()) {
+    // Present on disk but absent from the snapshot: ignored, and only here.
+    if (change.oldMode !== ABSENT) return;
+    await displace(root, rel, displaceDir);
+    displaced.push(rel);
+    return;
+  }
   const emptied = await rmdir(path.join(root, rel)).then(
     () => true,
     () => false,

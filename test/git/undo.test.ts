@@ -213,6 +213,20 @@ describe("checkpoint and undo", () => {
     expect(readFileSync(aside, "utf8")).toBe("precious ignored output\n");
   });
 
+  it("moves aside an ignored file that a restored file would overwrite", async () => {
+    const dir = repo();
+    write(dir, "x.log", "v1, not ignored at checkpoint time\n");
+    await createCheckpoint(dir, { task: "t", files: [] });
+    write(dir, ".gitignore", "*.log\n");
+    write(dir, "x.log", "v2, the user's, now ignored\n");
+    const r = await undoCheckpoint(dir);
+    expect(readFileSync(path.join(dir, "x.log"), "utf8")).toBe("v1, not ignored at checkpoint time\n");
+    expect(existsSync(path.join(dir, ".gitignore"))).toBe(false);
+    expect(r.displaced).toEqual(["x.log"]);
+    const aside = path.join(dir, ".git", "spark", "displaced", r.safety.id, "x.log");
+    expect(readFileSync(aside, "utf8")).toBe("v2, the user's, now ignored\n");
+  });
+
   it("keeps task text and file names exactly, and never shows up in git status or branches", async () => {
     const dir = repo();
     const task = 'multi\nline "task" with \\ and \u0001 and ünïcode';
