@@ -134,4 +134,21 @@ describe("undo edge cases", () => {
     expect(gitState(dir)).toEqual(beforeGit);
     expect(git(dir, "rev-parse", "-q", "--verify", "MERGE_HEAD")).toMatch(/^[0-9a-f]{40}\n$/);
   });
+
+  it("round-trips CRLF files byte for byte under core.autocrlf=true and a text attribute", async () => {
+    const dir = repo();
+    git(dir, "config", "core.autocrlf", "true");
+    write(dir, ".gitattributes", "*.md text eol=crlf\n");
+    write(dir, "win.txt", "one\r\ntwo\r\n");
+    write(dir, "doc.md", "# title\r\nbody\r\n");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "crlf");
+    write(dir, "win.txt", "one\r\ntwo\r\nthree (unstaged)\r\n");
+    const before = files(dir);
+    await createCheckpoint(dir, { task: "t", files: [] });
+    write(dir, "win.txt", "edited\n");
+    write(dir, "doc.md", "edited\n");
+    await undoCheckpoint(dir);
+    expect(files(dir)).toEqual(before);
+  });
 });
