@@ -1,13 +1,60 @@
-import type { Command } from "commander";
-import { UsageError } from "../../errors.js";
+import { InvalidArgumentError, type Command } from "commander";
+import { runServe } from "../../server/run-serve.js";
+import { positiveInt } from "../common-options.js";
 import type { CliContext } from "../context.js";
 
-/** `spark serve`: keep the model resident; OpenAI-compatible HTTP API (not implemented yet). */
-export function registerServe(program: Command, _ctx: CliContext): void {
+interface ServeFlags {
+  host: string;
+  port: number;
+  model?: string;
+  apiKey?: string;
+  context?: number;
+  threads?: number;
+  sequences: number;
+  queue: number;
+  cwd?: string;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function port(value: string): number {
+  const n = nonNegativeInt(value);
+  if (n > 65535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got "${value}"`);
+  return n;
+}
+
+/** `spark serve`: keep the model resident behind an OpenAI-compatible HTTP API. */
+export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command("serve")
-    .description("keep the model resident; OpenAI-compatible HTTP API")
-    .action(() => {
-      throw new UsageError("spark serve is not implemented yet");
+    .description("keep the model resident; OpenAI-compatible HTTP API (loopback by default)")
+    .option("--host <host>", "address to listen on; other than loopback needs an API key", "127.0.0.1")
+    .option("--port <n>", "port (0: any free port, printed on stderr)", port, 8080)
+    .option("--model <uri>", "model: PATH, hf:USER/REPO[:QUANT] or URL (env SPARK_MODEL)")
+    .option("--api-key <key>", "require Authorization: Bearer KEY (env SPARK_API_KEY)")
+    .option("--context <n>", "context size in tokens (default: 131072 or the model's maximum)", positiveInt)
+    .option("--threads <n>", "CPU threads (default: tuned by measurement)", positiveInt)
+    .option("--sequences <n>", "KV sequences: clients/repos whose prefixes stay cached side by side", positiveInt, 4)
+    .option("--queue <n>", "requests that may wait for a busy sequence before 429", nonNegativeInt, 16)
+    .option("--cwd <dir>", "base of a relative --model path")
+    .action(async (flags: ServeFlags) => {
+      await runServe({
+        host: flags.host,
+        port: flags.port,
+        model: flags.model,
+        apiKey: flags.apiKey,
+        context: flags.context,
+        threads: flags.threads,
+        sequences: flags.sequences,
+        queue: flags.queue,
+        cwd: flags.cwd ?? ctx.cwd,
+        env: ctx.env,
+        signal: ctx.signal,
+        stderr: ctx.stderr,
+      });
     });
 }

@@ -1,0 +1,30 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { isIP } from "node:net";
+
+/** Whether `host` (a --host value) only reaches this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (h === "localhost") return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (isIP(h) === 6) return h === "::1" || /^::ffff:127\./.test(h);
+  return false;
+}
+
+/** `Authorization: Bearer KEY` compared in constant time (hashes make the lengths equal). */
+export function bearerMatches(header: string | undefined, key: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  if (!match?.[1]) return false;
+  const given = createHash("sha256").update(match[1].trim()).digest();
+  const wanted = createHash("sha256").update(key).digest();
+  return timingSafeEqual(given, wanted);
+}
+
+/**
+ * A keyless server answers only requests addressed to a loopback name, so a web page cannot reach
+ * it through DNS rebinding (its Host header would name the attacker's domain).
+ */
+export function hostHeaderAllowed(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  const name = header.startsWith("[") ? header.slice(0, header.indexOf("]") + 1) : (header.split(":")[0] ?? "");
+  return isLoopbackHost(name);
+}

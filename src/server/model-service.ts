@@ -1,0 +1,134 @@
+/**
+ * The resident model as the server uses it: requests become prompt tokens (chat template,
+ * prediction, forced-reply test seam), are routed to a KV sequence and wait their turn there.
+ */
+import type { Token } from "node-llama-cpp";
+import { chatPromptTokens } from "../inference/chat-format.js";
+import type { DecodeEvent } from "../inference/decode-loop.js";
+import type { LocalEngine } from "../inference/engine.js";
+import { exactTextGrammar, ForcedReplies } from "../inference/forced-reply.js";
+import { HttpError } from "./http-error.js";
+import type { CompletionRequest } from "./openai-request.js";
+import { QueueFullError, SequenceGate } from "./sequence-gate.js";
+import { SequenceRouter, type RouteDecision } from "./sequence-router.js";
+
+/** Options of the service. */
+export interface ModelServiceOptions {
+  engine: LocalEngine;
+  /** Requests that may wait for a busy sequence before 429. Default 16. */
+  maxWaiting?: number;
+  /** Seconds a 429 asks the client to wait. Default 1. */
+  retryAfterS?: number;
+  /** Reads SPARK_FORCED_REPLY (test seam). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A request in engine terms. */
+export interface PreparedJob {
+  prompt: Token[];
+  /** Speculation source: prompt + prediction; undefined = the prompt. */
+  draftSource: Token[] | undefined;
+  maxTokens: number;
+  temperature: number;
+  grammar: string | undefined;
+  stop: string[];
+  /** The request carried a prediction (usage then reports accepted/rejected prediction tokens). */
+  predicted: boolean;
+}
+
+/** A request that has its place on a sequence. */
+export interface Admission {
+  readonly route: RouteDecision;
+  /** Waits for the sequence, then streams the generation. Releases the place when done. */
+  run(signal: AbortSignal): AsyncGenerator<DecodeEvent, void, undefined>;
+  /** Gives the place up without running (idempotent; `run` does it itself). */
+  release(): void;
+}
+
+export class ModelService {
+  readonly sequences: number;
+  readonly contextSize: number;
+  private readonly gate: SequenceGate;
+  private readonly router: SequenceRouter;
+  private readonly forced: ForcedReplies | undefined;
+  private readonly retryAfterS: number;
+
+  constructor(private readonly opts: ModelServiceOptions) {
+    const engine = opts.engine;
+    this.sequences = engine.context.totalSequences;
+    this.contextSize = engine.plan.contextSize;
+    this.gate = new SequenceGate(this.sequences, opts.maxWaiting ?? 16);
+    this.router = new SequenceRouter(this.sequences, (i) => engine.sequenceTokens(i), (i) => this.gate.busy(i));
+    this.forced = ForcedReplies.fromEnv(opts.env ?? process.env);
+    this.retryAfterS = opts.retryAfterS ?? 1;
+  }
+
+  /** Requests waiting for a sequence / running on one. */
+  load(): { waiting: number; running: number } {
+    return { waiting: this.gate.waiting, running: this.gate.running };
+  }
+
+  countTokens(text: string): number {
+    return this.opts.engine.tokenize(text, false).length;
+  }
+
+  /** Tokenizes and checks the request; throws a 400 HttpError when it cannot fit. */
+  prepare(request: CompletionRequest): PreparedJob {
+    const engine = this.opts.engine;
+    const prompt = request.kind === "chat" ? chatPromptTokens(engine.model, request.messages) : engine.tokenize(request.prompt, true);
+    if (prompt.length === 0) throw new HttpError(400, "the prompt is empty after tokenization");
+    const room = this.contextSize - prompt.length - 1;
+    if (room < 1) {
+      throw new HttpError(400, `the prompt has ${prompt.length} tokens; this server's context is ${this.contextSize}`, "invalid_request_error", "context_length_exceeded");
+    }
+    const prediction = request.prediction !== undefined && request.prediction !== "" ? request.prediction : undefined;
+    return {
+      prompt,
+      draftSource: prediction !== undefined ? [...prompt, ...engine.tokenize(prediction, false)] : undefined,
+      maxTokens: Math.min(request.maxTokens ?? room, room),
+      temperature: request.temperature,
+      grammar: request.grammar,
+      stop: request.stop,
+      predicted: prediction !== undefined,
+    };
+  }
+
+  /** Routes `job` to a sequence and takes a place there; throws a 429 HttpError when the queue is full. */
+  admit(job: PreparedJob, key?: string): Admission {
+    const route = this.router.route(job.prompt, key);
+    let turn;
+    try {
+      turn = this.gate.enter(route.index);
+    } catch (err) {
+      if (err instanceof QueueFullError) {
+        throw new HttpError(429, `${err.message}; retry after ${this.retryAfterS} s`, "rate_limit_error", "queue_full", { "retry-after": String(this.retryAfterS) });
+      }
+      throw err;
+    }
+    const forcedText = this.forced?.next();
+    const grammar = forcedText !== undefined ? exactTextGrammar(forcedText) : job.grammar;
+    const engine = this.opts.engine;
+    const t = turn;
+    return {
+      route,
+      release: () => t.leave(),
+      async *run(signal: AbortSignal) {
+        try {
+          await t.ready(signal);
+          yield* engine.generate({
+            prompt: job.prompt,
+            maxTokens: job.maxTokens,
+            temperature: job.temperature,
+            grammar,
+            stop: job.stop,
+            draftSource: job.draftSource,
+            signal,
+            sequence: route.index,
+          });
+        } finally {
+          t.leave();
+        }
+      },
+    };
+  }
+}
