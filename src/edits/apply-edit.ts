@@ -2,7 +2,7 @@ import type { EditFailure, EditFailureReason } from "./errors.js";
 import { textLines } from "./formats/line-parser.js";
 import { matchBlock, quoteLines, type MatchOutcome } from "./match/index.js";
 import { splitElided } from "./match/elision.js";
-import { isBlank, plain } from "./match/normalize.js";
+import { plain } from "./match/normalize.js";
 import type { Edit, UdiffEdit, UdiffHunk } from "./types.js";
 
 /** One file while a response's edits are applied to it in memory. */
@@ -12,6 +12,9 @@ export interface FileState {
   lines: string[];
   finalNewline: boolean;
 }
+
+/** Files where typographic apostrophes are text, not code. */
+const isProse = (p: string): boolean => /\.(md|markdown|mdx|txt|rst|adoc)$/i.test(p);
 
 type Fail = (reason: EditFailureReason, message: string, modelMessage: string, extra?: Partial<EditFailure>) => EditFailure;
 
@@ -48,7 +51,7 @@ function applySearchReplace(state: FileState, search: string[], replace: string[
   if (!state.exists) {
     return fail("missing-file", "file does not exist", `${state.path} does not exist. To create it, use an empty SEARCH section and put the whole content in REPLACE.`);
   }
-  const out = matchBlock(state.lines, search, replace);
+  const out = matchBlock(state.lines, search, replace, { prose: isProse(state.path) });
   if (out.ok) {
     state.lines.splice(out.start, out.end - out.start, ...out.lines);
     return undefined;
@@ -139,7 +142,7 @@ function applyUdiff(state: FileState, edit: UdiffEdit, fail: Fail): EditFailure 
       start = end = Math.min(hint, lines.length);
       out = replace;
     } else {
-      const got = matchBlock(lines, search, replace, { hint });
+      const got = matchBlock(lines, search, replace, { hint, prose: isProse(p) });
       if (!got.ok) return describeMiss({ ...state, lines }, search, got, fail, `hunk ${n + 1}`);
       ({ start, end } = got);
       out = got.lines;
@@ -179,50 +182,111 @@ function applyWhole(state: FileState, content: string, fail: Fail): EditFailure 
 }
 
 /**
- * A "lazy" whole file (`// ... rest unchanged ...`): each `...` stands for the original lines
- * between the last line written before it and the first line written after it (both must be in
- * the original, in order). Undefined when they are not.
+ * A "lazy" whole file (`// ... rest unchanged ...`): each `...` keeps the original lines between
+ * the line written just before it and the line written just after it. Those two are found in the
+ * original by their neighbourhoods (the lines around them that the content copies), so a line that
+ * repeats ("}", "### Changed") lands in the right place. Undefined when they cannot be found.
  */
 function mergeElided(original: readonly string[], content: readonly string[]): string[] | undefined {
-  const segs = splitElided(content);
   const keys = original.map(lineKey);
-  const find = (line: string, from: number): number => keys.indexOf(lineKey(line), from);
-  const out: string[] = [...(segs[0] ?? [])];
-  let pos = 0;
+  const segs = splitElided(content).map((seg) => seg.map((l) => ({ raw: l, key: lineKey(l) })));
+  const out: string[] = (segs[0] ?? []).map((l) => l.raw);
+  let cursor = 0;
   for (let i = 1; i < segs.length; i++) {
     const prev = segs[i - 1] ?? [];
     const next = segs[i] ?? [];
-    const a = lastSolid(prev);
-    const b = firstSolid(next);
-    let from: number;
-    if (a === undefined) from = i === 1 ? 0 : -1;
+    let from = -1;
+    const a = lastIndex(prev, (l) => l.key.length > 0 && keys.includes(l.key));
+    if (a < 0) from = i === 1 && prev.every((l) => l.key.length === 0) ? 0 : -1;
     else {
-      const at = find(prev[a] ?? "", pos);
-      from = at < 0 ? -1 : at + 1 + (prev.length - 1 - a);
+      const p = bestAnchor(keys, cursor, keys.length, (q) => windowScore(keys, q, prev, a, -1), prev[a]?.key ?? "");
+      if (p >= 0) from = p + 1 + pairForward(keys, p + 1, prev.slice(a + 1));
     }
     if (from < 0) return undefined;
-    let to: number;
-    if (b === undefined) to = i === segs.length - 1 ? original.length : -1;
+    let to = -1;
+    const b = next.findIndex((l) => l.key.length > 0 && keys.includes(l.key));
+    if (b < 0) to = i === segs.length - 1 && next.every((l) => l.key.length === 0) ? keys.length : -1;
     else {
-      const at = find(next[b] ?? "", from);
-      to = at < 0 ? -1 : at - b;
+      const q = bestAnchor(keys, from, keys.length, (r) => windowScore(keys, r, next, b, 1), next[b]?.key ?? "");
+      if (q >= 0) to = q - pairBackward(keys, q, next.slice(0, b));
     }
     if (to < from) return undefined;
-    out.push(...original.slice(from, to), ...next);
-    pos = Math.max(from, to);
+    out.push(...original.slice(from, to), ...next.map((l) => l.raw));
+    cursor = to;
   }
   return out;
 }
 
+/** Window of neighbours compared when placing an anchor line. */
+const WINDOW = 8;
+
+interface Keyed {
+  raw: string;
+  key: string;
+}
+
+/** How many of the anchor's neighbours in the content (going `dir`) equal the original's around `pos`. */
+function windowScore(keys: readonly string[], pos: number, seg: readonly Keyed[], at: number, dir: 1 | -1): number {
+  let score = 0;
+  for (let k = 0; k < WINDOW; k++) {
+    const c = seg[at + dir * k];
+    if (!c) break;
+    if (keys[pos + dir * k] === c.key) score++;
+  }
+  return score;
+}
+
+/** The position in [from, to) of `key` with the best neighbourhood score (earliest on ties); -1 if none. */
+function bestAnchor(keys: readonly string[], from: number, to: number, score: (pos: number) => number, key: string): number {
+  let best = -1;
+  let bestScore = -1;
+  for (let q = Math.max(0, from); q < to; q++) {
+    if (keys[q] !== key) continue;
+    const s = score(q);
+    if (s > bestScore) {
+      best = q;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+
+/** Original lines from `pos` on that the content lines `lines` copy or rewrite (the rest are insertions). */
+function pairForward(keys: readonly string[], pos: number, lines: readonly Keyed[]): number {
+  let k = 0;
+  for (const l of lines) if (pos + k < keys.length && similar(l.key, keys[pos + k] ?? "")) k++;
+  return k;
+}
+
+/** Original lines before `pos` that the content lines `lines` (read backwards) copy or rewrite. */
+function pairBackward(keys: readonly string[], pos: number, lines: readonly Keyed[]): number {
+  let k = 0;
+  for (let t = lines.length - 1; t >= 0; t--) if (pos - 1 - k >= 0 && similar(lines[t]?.key ?? "", keys[pos - 1 - k] ?? "")) k++;
+  return k;
+}
+
+/** Loose likeness of two line keys (shared character pairs): a rewritten line, not a new one. */
+function similar(x: string, y: string): boolean {
+  if (x === y) return true;
+  if (x.length < 2 || y.length < 2) return false;
+  const pairs = new Map<string, number>();
+  for (let i = 0; i < x.length - 1; i++) pairs.set(x.slice(i, i + 2), (pairs.get(x.slice(i, i + 2)) ?? 0) + 1);
+  let common = 0;
+  for (let i = 0; i < y.length - 1; i++) {
+    const n = pairs.get(y.slice(i, i + 2)) ?? 0;
+    if (n > 0) {
+      common++;
+      pairs.set(y.slice(i, i + 2), n - 1);
+    }
+  }
+  return (2 * common) / (x.length + y.length - 2) >= 0.5;
+}
+
+function lastIndex<T>(xs: readonly T[], pred: (x: T) => boolean): number {
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i] as T)) return i;
+  return -1;
+}
+
 const lineKey = (s: string): string => plain(s).trim();
 
-function lastSolid(lines: readonly string[]): number | undefined {
-  for (let i = lines.length - 1; i >= 0; i--) if (!isBlank(lines[i] ?? "")) return i;
-  return undefined;
-}
-
-function firstSolid(lines: readonly string[]): number | undefined {
-  const i = lines.findIndex((l) => !isBlank(l));
-  return i < 0 ? undefined : i;
-}
 

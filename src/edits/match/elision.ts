@@ -44,7 +44,11 @@ export function elisionMatches(cache: KeyCache, segs: readonly string[][]): Elis
         pos = next.end;
       }
     }
-    if (ok && !out.some((m) => m.start === head.start && m.end === pos)) out.push({ start: head.start, end: pos, parts });
+    if (!ok) continue;
+    // Two chains ending at the same place: the tighter one is meant (its head is the later match).
+    const same = out.findIndex((m) => m.end === pos);
+    if (same < 0) out.push({ start: head.start, end: pos, parts });
+    else if ((out[same]?.start ?? 0) < head.start) out[same] = { start: head.start, end: pos, parts };
   }
   return out;
 }
@@ -54,7 +58,7 @@ export function elisionMatches(cache: KeyCache, segs: readonly string[][]): Elis
  * replaced on its own and the elided file lines stay; when it has none, it replaces the whole region.
  * Returns a message instead when the two sides disagree.
  */
-export function rebuildElided(file: readonly string[], match: ElisionMatch, segs: readonly string[][], replace: readonly string[]): string[] | string {
+export function rebuildElided(file: readonly string[], match: ElisionMatch, segs: readonly string[][], replace: readonly string[], prose = false): string[] | string {
   const rsegs = splitElided(replace);
   if (rsegs.length === segs.length) {
     const out: string[] = [];
@@ -63,7 +67,7 @@ export function rebuildElided(file: readonly string[], match: ElisionMatch, segs
       const cand = match.parts[i];
       const r = rsegs[i] ?? [];
       if (cand && prevEnd !== undefined) out.push(...file.slice(prevEnd, cand.start));
-      out.push(...(cand ? rebuildReplacement(file, cand, seg, r) : r));
+      out.push(...(cand ? rebuildReplacement(file, cand, seg, r, prose) : r));
       if (cand) prevEnd = cand.end;
     });
     return out;
@@ -73,7 +77,7 @@ export function rebuildElided(file: readonly string[], match: ElisionMatch, segs
     const map = match.parts.flatMap((c, i) => (c ? c.map : (segs[i] ?? []).map(() => undefined)));
     const first = match.parts.find((c) => c !== undefined);
     const whole: Candidate = { start: match.start, end: match.end, stage: "elision", map, delta: first?.delta, score: 1 };
-    return rebuildReplacement(file, whole, search, replace);
+    return rebuildReplacement(file, whole, search, replace, prose);
   }
   return `SEARCH has ${segs.length - 1} "..." line(s) but REPLACE has ${rsegs.length - 1}; use the same "..." lines in both, or none in REPLACE.`;
 }

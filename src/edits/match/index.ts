@@ -24,6 +24,8 @@ export type MatchOutcome =
 export interface MatchOptions {
   /** 0-based line where the block is expected (a diff hunk's line number): breaks ties. Default none. */
   hint?: number;
+  /** The file is prose (Markdown, text): apostrophes inside words may be straightened too. Default false. */
+  prose?: boolean;
 }
 
 /** The candidate nearest to `hint`, when it is strictly nearest. */
@@ -53,24 +55,24 @@ export function matchBlock(file: readonly string[], search: readonly string[], r
     const got = pick(locateAt(cache, stage, search), opts.hint);
     if (got === undefined) continue;
     if (Array.isArray(got)) return { ok: false, reason: "ambiguous", candidates: got };
-    return done(file, got, search, replace);
+    return done(file, got, search, replace, opts.prose);
   }
   const segs = splitElided(search);
   if (segs.length > 1) {
     const got = pick(elisionMatches(cache, segs), opts.hint);
     if (Array.isArray(got)) return { ok: false, reason: "ambiguous", candidates: got };
     if (got) {
-      const lines = rebuildElided(file, got, segs, replace);
+      const lines = rebuildElided(file, got, segs, replace, opts.prose);
       if (typeof lines === "string") return { ok: false, reason: "bad-edit", detail: lines };
       return { ok: true, start: got.start, end: got.end, lines, stage: "elision" };
     }
   }
   const anchored = pick(anchorCandidates(file, search), opts.hint);
   if (Array.isArray(anchored)) return { ok: false, reason: "ambiguous", candidates: anchored };
-  if (anchored) return done(file, anchored, search, replace);
+  if (anchored) return done(file, anchored, search, replace, opts.prose);
   return { ok: false, reason: "no-match", closest: closestRegion(file, segs.flat()) };
 }
 
-function done(file: readonly string[], cand: Candidate, search: readonly string[], replace: readonly string[]): MatchOutcome {
-  return { ok: true, start: cand.start, end: cand.end, lines: rebuildReplacement(file, cand, search, replace), stage: cand.stage };
+function done(file: readonly string[], cand: Candidate, search: readonly string[], replace: readonly string[], prose = false): MatchOutcome {
+  return { ok: true, start: cand.start, end: cand.end, lines: rebuildReplacement(file, cand, search, replace, prose), stage: cand.stage };
 }

@@ -29,6 +29,32 @@ function learnFancy(file: readonly string[], cand: Candidate, search: readonly s
   return swap;
 }
 
+const CURLY_RE = /[\u2018\u2019\u201A\u201B\u201C\u201D\u201E\u201F]/;
+const LETTER_RE = /\p{L}/u;
+
+/** Curly quotes the file never uses are the model's doing: they become straight in new lines. */
+function addForeignQuotes(file: readonly string[], fancy: Map<string, string>): void {
+  const used = new Set<string>();
+  for (const line of file) if (CURLY_RE.test(line)) for (const c of line) if (CURLY_RE.test(c)) used.add(c);
+  for (const c of "\u2018\u2019\u201A\u201B\u201C\u201D\u201E\u201F") if (!used.has(c) && !fancy.has(c)) fancy.set(c, plainOf(c) ?? c);
+}
+
+/**
+ * Replaces typographic characters; in code, not an apostrophe inside a word ("'don’t'" must not
+ * become "'don't'"), which is safe to straighten only in prose files.
+ */
+function unfancy(s: string, fancy: Map<string, string>, prose: boolean): string {
+  const chars = [...s];
+  return chars
+    .map((c, i) => {
+      const p = fancy.get(c);
+      if (p === undefined) return c;
+      const inWord = !prose && p === "'" && LETTER_RE.test(chars[i - 1] ?? "") && LETTER_RE.test(chars[i + 1] ?? "");
+      return inWord ? c : p;
+    })
+    .join("");
+}
+
 /** The offset from a SEARCH line's indentation to its file line's; null when neither contains the other. */
 function deltaBetween(fileLine: string, searchLine: string): IndentDelta | null {
   const fl = leading(fileLine);
@@ -52,9 +78,11 @@ function reindent(line: string, delta: IndentDelta): string {
  * lines (so its quotes, trailing whitespace and indentation survive); new lines get the same
  * indentation offset as the match and lose the typographic characters the model introduced.
  */
-export function rebuildReplacement(file: readonly string[], cand: Candidate, search: readonly string[], replace: readonly string[]): string[] {
-  if (cand.stage === "exact") return [...replace];
-  const fancy = cand.stage === "unicode" || cand.stage === "anchors" || cand.stage === "elision" ? learnFancy(file, cand, search) : new Map<string, string>();
+export function rebuildReplacement(file: readonly string[], cand: Candidate, search: readonly string[], replace: readonly string[], prose = false): string[] {
+  const quoted = replace.some((l) => CURLY_RE.test(l));
+  if (cand.stage === "exact" && !quoted) return [...replace];
+  const fancy = cand.stage === "exact" ? new Map<string, string>() : learnFancy(file, cand, search);
+  if (quoted) addForeignQuotes(file, fancy);
   const deltas = search.map((line, k) => {
     const fi = cand.map[k];
     return fi === undefined || isBlank(line) ? null : deltaBetween(file[fi] ?? "", line);
@@ -67,7 +95,7 @@ export function rebuildReplacement(file: readonly string[], cand: Candidate, sea
   };
   const fresh = (line: string, si: number): string => {
     let s = reindent(line, deltaNear(si));
-    if (fancy.size > 0) s = [...s].map((c) => fancy.get(c) ?? c).join("");
+    if (fancy.size > 0) s = unfancy(s, fancy, prose);
     return s;
   };
   const out: string[] = [];
