@@ -169,7 +169,11 @@ export class AgentSession {
     });
     const targetFiles = packed.files.filter((f) => f.role === "target");
     const format = formatForReply([...targetFiles, ...packed.missingTargets.map(() => ({ tokens: 0 }))]);
-    this.messages = firstMessages({ context: packed.text, task, format, scope: this.scope, newFiles: packed.missingTargets });
+    const input = { context: packed.text, task, format, scope: this.scope, newFiles: packed.missingTargets };
+    this.messages = firstMessages(input);
+    const user = this.messages[1];
+    // The packed text is counted already and ends a line before "# Task": no need to recount it.
+    if (user !== undefined) this.counts.set(user, packed.tokens + (await backend.countTokens(taskText(input))) + PER_MESSAGE_MARGIN);
     this.sent = 0;
     this.seen = new Map(packed.files.map((f) => [f.path, f.hash]));
     const prediction = targetFiles.map((f) => f.content).join("\n");

@@ -37,7 +37,8 @@ const LOCKFILES = new Set([
   "packages.lock.json",
 ]);
 
-const VENDOR_DIRS = new Set(["node_modules", "vendor", "third_party", "third-party", "bower_components", ".yarn", "Pods"]);
+/** A folder named like this anywhere in the path marks vendored code. */
+const VENDOR_RE = /(?:^|\/)(?:node_modules|vendor|third_party|third-party|bower_components|\.yarn|Pods)\//;
 
 const BINARY_EXTENSIONS = new Set(
   (
@@ -57,8 +58,7 @@ export function skipByPath(file: string, opts: FilterOptions = {}): SkipReason |
   if (opts.includeGenerated) return undefined;
   if (LOCKFILES.has(base)) return "lockfile";
   if (/\.min\.(js|css|mjs)$/.test(base) || /[.-]bundle\.js$/.test(base)) return "minified";
-  for (const segment of file.split("/").slice(0, -1)) if (VENDOR_DIRS.has(segment)) return "vendored";
-  return undefined;
+  return VENDOR_RE.test(file) ? "vendored" : undefined;
 }
 
 /** Content verdict on the raw bytes: binary (a NUL in the first 8 KiB) or minified (very long lines). */

@@ -12,25 +12,46 @@ export interface RepoFile {
   path: string;
   /** Untracked, or tracked with unstaged/uncommitted changes: likely to be edited soon. */
   dirty: boolean;
+  /**
+   * The index's blob id when the working-tree file is tracked and unmodified (git has already
+   * checked it against its stat cache), so its content need not be read or hashed again.
+   */
+  hash?: string;
 }
 
 /**
  * Tracked and untracked-not-ignored files (`git ls-files -co --exclude-standard`), without the
- * tracked ones deleted from the working tree. Sorted by path.
+ * tracked ones deleted from the working tree, symlinks and submodules. Sorted by path.
  */
 export async function listRepoFiles(root: string, signal?: AbortSignal): Promise<RepoFile[]> {
-  const out = await git(root, ["ls-files", "-z", "-t", "-c", "-o", "-m", "-d", "--exclude-standard"], signal);
-  const tags = new Map<string, string>();
+  const out = await git(root, ["ls-files", "-z", "-t", "-s", "-c", "-o", "-m", "-d", "--exclude-standard"], signal);
+  const entries = new Map<string, { tags: string; hash?: string; skip: boolean; stages: number }>();
   for (const entry of out.split("\0")) {
     if (entry.length < 3) continue;
     const tag = entry[0] ?? "";
-    const file = entry.slice(2);
-    tags.set(file, (tags.get(file) ?? "") + tag);
+    let file = entry.slice(2);
+    let hash: string | undefined;
+    let skip = false;
+    const tab = file.indexOf("\t");
+    if (tag !== "?" && tab > 0) {
+      // "MODE HASH STAGE\tPATH"
+      const [mode = "", id = "", stage = "0"] = file.slice(0, tab).split(" ");
+      file = file.slice(tab + 1);
+      skip = mode === "120000" || mode === "160000";
+      hash = stage === "0" ? id : undefined;
+    }
+    const e = entries.get(file) ?? { tags: "", skip: false, stages: 0 };
+    e.tags += tag;
+    e.skip ||= skip;
+    if (tag === "H" || tag === "M") e.stages++;
+    if (hash !== undefined) e.hash = hash;
+    entries.set(file, e);
   }
   const files: RepoFile[] = [];
-  for (const [file, t] of tags) {
-    if (t.includes("R")) continue;
-    files.push({ path: file, dirty: t.includes("C") || t.includes("?") });
+  for (const [file, e] of entries) {
+    if (e.tags.includes("R") || e.skip) continue;
+    const dirty = e.tags.includes("C") || e.tags.includes("?") || e.tags.includes("M") || e.stages > 1;
+    files.push(dirty || e.hash === undefined ? { path: file, dirty } : { path: file, dirty, hash: e.hash });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return files;

@@ -13,7 +13,7 @@ import { listRepoFiles, recentlyChangedFiles, type RepoFile } from "./git-files.
 import { rankFiles, type RankTier } from "./relevance.js";
 import { renderFileBlock } from "./render.js";
 import { scanFiles, type CountTokens, type ScannedFile } from "./scan.js";
-import { MAX_TREE_LEVEL, renderTree } from "./tree.js";
+import { MAX_TREE_LEVEL, TreeListing } from "./tree.js";
 
 /** The repo instructions file read into every prompt when present. */
 export const AGENTS_FILE = "AGENTS.md";
@@ -92,7 +92,7 @@ export async function packContext(opts: PackOptions): Promise<PackedContext> {
   const forced = new Set([...targets, AGENTS_FILE]);
   const scanned = await scanFiles(opts.root, listed, cache, opts.countTokens, { ...opts, alwaysInclude: forced });
   throwIfAborted(opts.signal);
-  await cache.save(opts.root, new Set(listed.map((f) => f.path)));
+  const present = new Set(listed.map((f) => f.path));
 
   const byPath = new Map(scanned.map((f) => [f.path, f]));
   const missingTargets = targets.filter((t) => !byPath.has(t));
@@ -102,18 +102,29 @@ export async function packContext(opts: PackOptions): Promise<PackedContext> {
   }
   const eligible = scanned.filter((f) => f.skip === undefined && f.path !== AGENTS_FILE);
   const ranked = rankFiles(eligible, { targets, task: opts.task, recent });
+  const agents = byPath.get(AGENTS_FILE);
+  const useAgents = agents !== undefined && agents.skip === undefined && agents.blockTokens <= opts.budget;
+  const countText = (t: string): Promise<number> => cache.countText(t, opts.countTokens);
+  // Room for the listing of what will not fit. When everything fits, only the skipped files are
+  // listed; otherwise reserve the finest listing of every file that stays within TREE_SHARE of
+  // the budget (the real listing, of fewer files, is no longer).
+  const allTokens = eligible.reduce((n, f) => n + f.blockTokens, useAgents && agents ? agents.blockTokens : 0);
+  const skippedPaths = scanned.filter((f) => f.skip !== undefined).map((f) => f.path);
+  const everything = allTokens + (await finestTree(skippedPaths, opts.budget - allTokens, countText)).tokens;
+  const treeReserve =
+    everything <= opts.budget ? everything - allTokens : (await finestTree(scanned.map((f) => f.path), Math.floor(opts.budget * TREE_SHARE), countText)).tokens;
 
   const included: Included[] = [];
   let used = 0;
-  const agents = byPath.get(AGENTS_FILE);
-  if (agents !== undefined && agents.skip === undefined && agents.blockTokens <= opts.budget) {
+  if (useAgents && agents) {
     included.push({ file: agents, tier: "instructions", rank: -1 });
     used += agents.blockTokens;
   }
+  const room = opts.budget - treeReserve;
   ranked.forEach((r, rank) => {
     const file = byPath.get(r.path);
     if (file === undefined) return;
-    if (r.tier === "target" || used + file.blockTokens <= opts.budget) {
+    if (r.tier === "target" || used + file.blockTokens <= room) {
       included.push({ file, tier: r.tier, rank });
       used += file.blockTokens;
     }
@@ -124,28 +135,21 @@ export async function packContext(opts: PackOptions): Promise<PackedContext> {
   }
 
   const contents = await readContents(opts.root, included);
-  // Pick the finest tree listing that fits; drop the lowest-ranked optional file while none does.
-  // Block counts are cached per file; the exact count of the joined text has the last word.
+  // The finest listing that fits beside the files; the exact count of the joined text has the
+  // last word. While they do not fit, drop the lowest-ranked optional files.
   for (;;) {
     throwIfAborted(opts.signal);
     const inSet = new Set(included.map((i) => i.file.path));
     const rest = scanned.filter((f) => !inSet.has(f.path)).map((f) => f.path);
     const sum = sumTokens(included);
-    let tree: string | undefined;
-    let level = 0;
-    for (; level <= MAX_TREE_LEVEL && sum <= opts.budget; level++) {
-      const candidate = renderTree(rest, level);
-      const treeTokens = candidate.length > 0 ? await opts.countTokens(`${candidate}\n`) : 0;
-      if (sum + treeTokens <= opts.budget) {
-        tree = candidate;
-        break;
-      }
-    }
-    if (tree !== undefined) {
+    const tree = await finestTree(rest, opts.budget - sum, countText);
+    let over = sum + tree.tokens - opts.budget;
+    if (tree.level >= 0 && over <= 0) {
       const blocks = orderBlocks(included, targets, contents);
-      const text = blocks.before + (tree.length > 0 ? `${tree}\n` : "") + blocks.after;
-      const tokens = await opts.countTokens(text);
+      const text = blocks.before + (tree.text.length > 0 ? `${tree.text}\n` : "") + blocks.after;
+      const tokens = await countText(text);
       if (tokens <= opts.budget) {
+        await cache.save(opts.root, present);
         return {
           text,
           tokens,
@@ -159,17 +163,47 @@ export async function packContext(opts: PackOptions): Promise<PackedContext> {
             content: contents.get(i.file.path) ?? "",
           })),
           listed: rest.sort(),
-          treeLevel: level,
+          treeLevel: tree.level,
           missingTargets,
         };
       }
+      over = tokens - opts.budget;
     }
-    const victim = lowestOptional(included);
-    if (victim < 0) {
-      throw new UsageError(`the files to edit do not fit in the context budget of ${opts.budget} tokens (raise --context)`);
-    }
-    included.splice(victim, 1);
+    // Drop enough of the lowest-ranked files to cover the excess (at least one).
+    let freed = 0;
+    do {
+      const victim = lowestOptional(included);
+      if (victim < 0) {
+        throw new UsageError(`the files to edit do not fit in the context budget of ${opts.budget} tokens (raise --context)`);
+      }
+      freed += included[victim]?.file.blockTokens ?? 0;
+      included.splice(victim, 1);
+    } while (freed < over);
   }
+}
+
+/** Most of the budget a listing of files not shown may take before it is compacted further. */
+const TREE_SHARE = 1 / 8;
+
+/**
+ * The finest listing of `paths` within `room` tokens, searching coarse to fine (finer listings
+ * are longer, so the search stops at the first that does not fit). Level -1 when none fits (its
+ * tokens are then the coarsest listing's).
+ */
+async function finestTree(paths: readonly string[], room: number, countText: (t: string) => Promise<number>): Promise<{ text: string; tokens: number; level: number }> {
+  if (paths.length === 0) return { text: "", tokens: 0, level: 0 };
+  const listing = new TreeListing(paths);
+  const coarsest = listing.render(MAX_TREE_LEVEL);
+  let best = { text: coarsest, tokens: await countText(`${coarsest}\n`), level: MAX_TREE_LEVEL };
+  if (best.tokens > room) return { ...best, level: -1 };
+  for (let level = MAX_TREE_LEVEL - 1; level >= 0; level--) {
+    const text = listing.render(level);
+    if (text === best.text) continue;
+    const tokens = await countText(`${text}\n`);
+    if (tokens > room) break;
+    best = { text, tokens, level };
+  }
+  return best;
 }
 
 function sumTokens(included: readonly Included[]): number {

@@ -9,8 +9,10 @@ import { taskWords } from "./identifiers.js";
 export interface RankInput {
   path: string;
   dirty: boolean;
-  defs: readonly string[];
-  idents: readonly string[];
+  /** Names defined, space-separated. */
+  defs: string;
+  /** Names mentioned, space-separated. */
+  idents: string;
 }
 
 /** Ranking inputs beyond the files. */
@@ -59,9 +61,14 @@ export function rankFiles(files: readonly RankInput[], opts: RankOptions): Ranke
   const named = new Set(filesNamedInTask(opts.task, files).filter((p) => !targets.has(p)));
   const focus = files.filter((f) => targets.has(f.path) || named.has(f.path));
 
+  const words = (s: string): string[] => (s.length > 0 ? s.split(" ") : []);
+  // Names the focus files (or, without any, the task) use → the files that define them.
+  const used = new Set<string>(focus.length > 0 ? focus.flatMap((f) => words(f.idents)) : taskWords(opts.task));
   const definers = new Map<string, string[]>();
   for (const f of files) {
-    for (const d of f.defs) {
+    if (f.defs.length === 0) continue;
+    for (const d of words(f.defs)) {
+      if (!used.has(d)) continue;
       const list = definers.get(d);
       if (list === undefined) definers.set(d, [f.path]);
       else if (list.length <= MAX_DEFINERS) list.push(f.path);
@@ -72,18 +79,16 @@ export function rankFiles(files: readonly RankInput[], opts: RankOptions): Ranke
   const add = (file: string, weight: number): void => {
     if (!targets.has(file) && !named.has(file)) link.set(file, (link.get(file) ?? 0) + weight);
   };
-  // Names the focus files (or, without any, the task) use → the files that define them.
-  const used = new Set<string>(focus.length > 0 ? focus.flatMap((f) => f.idents) : taskWords(opts.task));
-  for (const name of used) {
-    const defs = definers.get(name);
-    if (defs !== undefined && defs.length <= MAX_DEFINERS) for (const file of defs) add(file, 1 / defs.length);
+  for (const defs of definers.values()) {
+    if (defs.length <= MAX_DEFINERS) for (const file of defs) add(file, 1 / defs.length);
   }
   // Names the focus files define → the files that use them.
-  const defined = new Set<string>(focus.flatMap((f) => f.defs));
-  if (defined.size > 0) {
+  const defined = [...new Set(focus.flatMap((f) => words(f.defs)))].map((d) => ` ${d} `);
+  if (defined.length > 0) {
     for (const f of files) {
+      const padded = ` ${f.idents} `;
       let hits = 0;
-      for (const id of f.idents) if (defined.has(id)) hits++;
+      for (const d of defined) if (padded.includes(d)) hits++;
       if (hits > 0) add(f.path, Math.min(hits, 5) * 0.5);
     }
   }
@@ -91,19 +96,28 @@ export function rankFiles(files: readonly RankInput[], opts: RankOptions): Ranke
   const recency = new Map<string, number>();
   opts.recent.forEach((file, i) => recency.set(file, 1 / (1 + i / 10)));
 
-  const ranked: Ranked[] = files.map((f) => {
+  // Most files of a big repo score nothing: only the others need the full sort; the rest stay
+  // in path order.
+  const targetIndex = new Map(opts.targets.map((t, i) => [t, i]));
+  const scored: Ranked[] = [];
+  const plain: Ranked[] = [];
+  let sorted = true;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i] as RankInput;
     const l = link.get(f.path) ?? 0;
     const tier: RankTier = targets.has(f.path) ? "target" : named.has(f.path) ? "named" : l > 0 ? "linked" : "other";
     const score = l * 10 + (recency.get(f.path) ?? 0) + (f.dirty ? 0.5 : 0);
-    return { path: f.path, tier, score };
-  });
-  const targetIndex = new Map(opts.targets.map((t, i) => [t, i]));
-  ranked.sort(
+    if (tier === "other" && score === 0) {
+      const prev = plain[plain.length - 1];
+      if (prev !== undefined && prev.path > f.path) sorted = false;
+      plain.push({ path: f.path, tier, score });
+    } else scored.push({ path: f.path, tier, score });
+  }
+  const byPath = (a: Ranked, b: Ranked): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  scored.sort(
     (a, b) =>
-      TIER_ORDER[a.tier] - TIER_ORDER[b.tier] ||
-      (targetIndex.get(a.path) ?? 0) - (targetIndex.get(b.path) ?? 0) ||
-      b.score - a.score ||
-      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+      TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || (targetIndex.get(a.path) ?? 0) - (targetIndex.get(b.path) ?? 0) || b.score - a.score || byPath(a, b),
   );
-  return ranked;
+  if (!sorted) plain.sort(byPath);
+  return scored.concat(plain);
 }

@@ -1,8 +1,9 @@
 /**
- * Turns the candidate list into per-file facts: skip verdict, blob hash, block token count and
- * identifiers, reading only files whose stat changed since the cache last saw them.
+ * Turns the candidate list into per-file facts: skip verdict, block token count and identifiers.
+ * Tracked, unmodified files are known by git's own blob id (no stat, no read); other files are
+ * read only when their stat changed since the cache last saw them.
  */
-import { lstatSync, type Stats } from "node:fs";
+import { lstatSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { throwIfAborted } from "../abort.js";
@@ -19,99 +20,147 @@ export type CountTokens = (text: string) => Promise<number>;
 export interface ScannedFile {
   path: string;
   dirty: boolean;
-  size: number;
   skip?: SkipReason;
-  /** Blob hash; absent for files skipped by path or size without reading. */
+  /** Blob id; absent for files skipped by path or size without reading. */
   hash?: string;
   /** Tokens of the rendered block; 0 when skipped. */
   blockTokens: number;
-  defs: readonly string[];
-  idents: readonly string[];
+  /** Names defined, space-separated. */
+  defs: string;
+  /** Names mentioned, space-separated. */
+  idents: string;
   /** Content when it was read during the scan (saves a second read). */
   content?: string;
+}
+
+/** Scan options. */
+export interface ScanOptions extends FilterOptions {
+  signal?: AbortSignal;
+  /** Paths included even when filters would skip them (targets, AGENTS.md). */
+  alwaysInclude?: ReadonlySet<string>;
 }
 
 const READ_CONCURRENCY = 32;
 
 /** Scans `files` (repo-relative) under `root`. */
-export async function scanFiles(
-  root: string,
-  files: readonly RepoFile[],
-  cache: FactsCache,
-  countTokens: CountTokens,
-  opts: FilterOptions & { signal?: AbortSignal; alwaysInclude?: ReadonlySet<string> } = {},
-): Promise<ScannedFile[]> {
+export async function scanFiles(root: string, files: readonly RepoFile[], cache: FactsCache, countTokens: CountTokens, opts: ScanOptions = {}): Promise<ScannedFile[]> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const out: ScannedFile[] = [];
-  const misses: { index: number; stat: Stats }[] = [];
+  const pending: Promise<void>[] = [];
+  const misses: { index: number; gitHash?: string; stat?: { size: number; mtimeMs: number; ino: number } }[] = [];
+
+  const overhead = async (file: string, facts: BlobFacts): Promise<number> => {
+    const fence = "`".repeat(facts.fence);
+    return (await countTokens(blockHeader(file, fence))) + (await countTokens(blockFooter(facts.nl ? "\n" : "x", fence)));
+  };
+  const known = (index: number, base: ScannedFile, hash: string, facts: BlobFacts, forced: boolean): true => {
+    if (facts.skip !== undefined || (facts.bytes > maxBytes && !forced)) {
+      out[index] = { ...base, hash, skip: facts.skip ?? "too-large" };
+      return true;
+    }
+    const tokens = cache.blockTokens(root, base.path, hash);
+    base.hash = hash;
+    base.blockTokens = tokens ?? 0;
+    base.defs = facts.defs;
+    base.idents = facts.idents;
+    if (tokens === undefined) {
+      pending.push(
+        overhead(base.path, facts).then((extra) => {
+          const item = out[index];
+          if (item === undefined) return;
+          item.blockTokens = facts.tokens + extra;
+          cache.put(root, base.path, hash, item.blockTokens, facts);
+        }),
+      );
+    }
+    return true;
+  };
+
   for (const file of files) {
+    const index = out.length;
     const forced = opts.alwaysInclude?.has(file.path) ?? false;
+    const base: ScannedFile = { path: file.path, dirty: file.dirty, blockTokens: 0, defs: "", idents: "" };
     const byPath = forced ? undefined : skipByPath(file.path, opts);
-    const base: ScannedFile = { path: file.path, dirty: file.dirty, size: 0, blockTokens: 0, defs: [], idents: [] };
+    out.push(base);
     if (byPath !== undefined) {
-      out.push({ ...base, skip: byPath }); // decided by name: not even a stat (vendored trees are huge)
+      base.skip = byPath; // decided by name: not even a stat (vendored trees are huge)
       continue;
     }
-    let stat: Stats;
+    if (file.hash !== undefined) {
+      const facts = cache.blob(file.hash);
+      if (facts !== undefined && known(index, base, file.hash, facts, forced)) continue;
+      misses.push({ index, gitHash: file.hash });
+      continue;
+    }
+    let stat;
     try {
       stat = lstatSync(path.join(root, file.path));
     } catch {
-      continue; // vanished since git listed it
+      out.pop(); // vanished since git listed it
+      continue;
     }
-    if (!stat.isFile()) continue; // symlinks and submodules are not read into the prompt
+    if (!stat.isFile()) {
+      out.pop(); // symlinks are not read into the prompt
+      continue;
+    }
     if (stat.size > maxBytes && !forced) {
-      out.push({ ...base, size: stat.size, skip: "too-large" });
+      out[index] = { ...base, skip: "too-large" };
       continue;
     }
-    const entry = cache.lookup(root, file.path, stat.size, stat.mtimeMs, stat.ino);
-    const facts = entry ? cache.blob(entry.hash) : undefined;
-    if (entry && facts) {
-      out.push(withFacts({ ...base, size: stat.size, hash: entry.hash, blockTokens: entry.blockTokens }, facts));
+    const st = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+    const hit = cache.byStat(root, file.path, st.size, st.mtimeMs, st.ino);
+    const facts = hit ? cache.blob(hit.hash) : undefined;
+    if (hit && facts) {
+      out[index] = { ...base, hash: hit.hash, blockTokens: hit.blockTokens, defs: facts.defs, idents: facts.idents };
       continue;
     }
-    misses.push({ index: out.length, stat });
-    out.push({ ...base, size: stat.size });
+    misses.push({ index, stat: st });
   }
+  await Promise.all(pending);
   for (let i = 0; i < misses.length; i += READ_CONCURRENCY) {
     throwIfAborted(opts.signal);
-    await Promise.all(misses.slice(i, i + READ_CONCURRENCY).map((m) => fill(out, m.index, m.stat)));
+    await Promise.all(misses.slice(i, i + READ_CONCURRENCY).map((m) => fill(m.index, m.gitHash, m.stat)));
   }
   return out;
 
-  async function fill(list: ScannedFile[], index: number, stat: Stats): Promise<void> {
-    const item = list[index];
+  async function fill(index: number, gitHash: string | undefined, stat?: { size: number; mtimeMs: number; ino: number }): Promise<void> {
+    const item = out[index];
     if (item === undefined) return;
-    const bytes = await readFile(path.join(root, item.path));
-    const hash = blobHash(bytes);
+    const forced = opts.alwaysInclude?.has(item.path) ?? false;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path.join(root, item.path));
+    } catch {
+      out[index] = { ...item, skip: "binary" }; // unreadable (a directory, permissions): list it only
+      return;
+    }
+    const hash = gitHash ?? blobHash(bytes);
     let facts = cache.blob(hash);
     let content: string | undefined;
     if (facts === undefined) {
-      const skip = skipByContent(bytes, opts.alwaysInclude?.has(item.path) ? { ...opts, includeGenerated: true } : opts);
-      if (skip !== undefined) {
-        facts = { tokens: 0, skip, defs: [], idents: [] };
-      } else {
-        content = new TextDecoder().decode(bytes);
-        facts = { tokens: await countTokens(content), ...identifierFacts(content) };
-      }
+      const skip = skipByContent(bytes, forced ? { ...opts, includeGenerated: true } : opts);
+      content = skip === undefined ? new TextDecoder().decode(bytes) : undefined;
+      const ids = content !== undefined ? identifierFacts(content) : { defs: [], idents: [] };
+      facts = {
+        tokens: content !== undefined ? await countTokens(content) : 0,
+        bytes: bytes.length,
+        fence: content !== undefined ? fenceFor(content).length : 3,
+        nl: content === undefined || content.length === 0 || content.endsWith("\n"),
+        defs: ids.defs.join(" "),
+        idents: ids.idents.join(" "),
+        ...(skip !== undefined ? { skip } : {}),
+      };
     }
-    let blockTokens = 0;
-    if (facts.skip === undefined) {
-      content ??= new TextDecoder().decode(bytes);
-      const fence = fenceFor(content);
-      blockTokens = facts.tokens + (await countTokens(blockHeader(item.path, fence))) + (await countTokens(blockFooter(content, fence)));
+    if (facts.skip !== undefined || (facts.bytes > (opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) && !forced)) {
+      cache.put(root, item.path, hash, 0, facts, stat);
+      out[index] = { ...item, hash, skip: facts.skip ?? "too-large" };
+      return;
     }
-    cache.put(root, item.path, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, hash, blockTokens }, facts);
-    const filled = withFacts({ ...item, hash, blockTokens }, facts);
+    const fence = "`".repeat(facts.fence);
+    const blockTokens = facts.tokens + (await countTokens(blockHeader(item.path, fence))) + (await countTokens(blockFooter(facts.nl ? "\n" : "x", fence)));
+    cache.put(root, item.path, hash, blockTokens, facts, stat);
+    const filled: ScannedFile = { ...item, hash, blockTokens, defs: facts.defs, idents: facts.idents };
     if (content !== undefined) filled.content = content;
-    list[index] = filled;
+    out[index] = filled;
   }
-}
-
-function withFacts(file: ScannedFile, facts: BlobFacts): ScannedFile {
-  const out: ScannedFile = { ...file, defs: facts.defs, idents: facts.idents };
-  if (facts.skip !== undefined) {
-    out.skip = facts.skip;
-    out.blockTokens = 0;
-  }
-  return out;
 }

@@ -6,34 +6,54 @@
 /** Most compaction level; at it the listing is one line with a count. */
 export const MAX_TREE_LEVEL = 4;
 
-/** Renders `paths` (repo-relative, any order) at `level` 0 (every name) … `MAX_TREE_LEVEL` (a count). */
-export function renderTree(paths: readonly string[], level: number): string {
-  if (paths.length === 0) return "";
-  const title = "Other files (not shown):\n";
-  if (level >= MAX_TREE_LEVEL) return `${title}(${paths.length} files)\n`;
-  if (level >= 2) {
-    const depth = level === 2 ? 2 : 1;
-    const counts = new Map<string, number>();
+const TITLE = "Other files (not shown):\n";
+
+/** The files of a listing, grouped by folder once; `render` any level from it. */
+export class TreeListing {
+  private readonly dirs: [string, string[]][];
+  readonly size: number;
+
+  /** `paths`: repo-relative, any order (sorted input skips a sort). */
+  constructor(paths: readonly string[]) {
+    this.size = paths.length;
+    const groups = new Map<string, string[]>();
+    let sorted = true;
+    let prev = "";
     for (const p of paths) {
-      const parts = p.split("/");
-      const key = parts.length > depth ? `${parts.slice(0, depth).join("/")}/` : parts.length === 1 ? "./" : `${parts.slice(0, -1).join("/")}/`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (p < prev) sorted = false;
+      prev = p;
+      const slash = p.lastIndexOf("/");
+      const dir = slash < 0 ? "./" : p.slice(0, slash + 1);
+      const list = groups.get(dir);
+      if (list === undefined) groups.set(dir, [p.slice(slash + 1)]);
+      else list.push(p.slice(slash + 1));
     }
-    return title + [...counts].sort(byKey).map(([dir, n]) => `${dir} (${n} files)`).join("\n") + "\n";
+    if (!sorted) for (const names of groups.values()) names.sort();
+    this.dirs = [...groups].sort(byKey);
   }
-  const dirs = new Map<string, string[]>();
-  for (const p of paths) {
-    const slash = p.lastIndexOf("/");
-    const dir = slash < 0 ? "./" : `${p.slice(0, slash)}/`;
-    const list = dirs.get(dir);
-    if (list === undefined) dirs.set(dir, [p.slice(slash + 1)]);
-    else list.push(p.slice(slash + 1));
+
+  /** Level 0 (every name) … `MAX_TREE_LEVEL` (a count). Empty for no files. */
+  render(level: number): string {
+    if (this.size === 0) return "";
+    if (level >= MAX_TREE_LEVEL) return `${TITLE}(${this.size} files)\n`;
+    if (level >= 2) {
+      const depth = level === 2 ? 2 : 1;
+      const counts = new Map<string, number>();
+      for (const [dir, names] of this.dirs) {
+        const parts = dir === "./" ? [] : dir.slice(0, -1).split("/");
+        const key = parts.length === 0 ? "./" : `${parts.slice(0, depth).join("/")}/`;
+        counts.set(key, (counts.get(key) ?? 0) + names.length);
+      }
+      return TITLE + [...counts].sort(byKey).map(([dir, n]) => `${dir} (${n} files)`).join("\n") + "\n";
+    }
+    const lines = this.dirs.map(([dir, names]) => (level === 1 && names.length > 16 ? `${dir} (${names.length} files)` : `${dir} ${names.join(" ")}`));
+    return `${TITLE}${lines.join("\n")}\n`;
   }
-  const lines = [...dirs].sort(byKey).map(([dir, names]) => {
-    if (level === 1 && names.length > 16) return `${dir} (${names.length} files)`;
-    return `${dir} ${names.sort().join(" ")}`;
-  });
-  return `${title}${lines.join("\n")}\n`;
+}
+
+/** Renders `paths` at `level` (see `TreeListing.render`). */
+export function renderTree(paths: readonly string[], level: number): string {
+  return new TreeListing(paths).render(level);
 }
 
 function byKey(a: [string, unknown], b: [string, unknown]): number {

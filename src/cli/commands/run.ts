@@ -1,13 +1,125 @@
 import type { Command } from "commander";
-import { UsageError } from "../../errors.js";
-import type { CliContext } from "../context.js";
+import path from "node:path";
+import { formatSummary, summarize } from "../../agent/summary.js";
+import { runAgent, type AgentOptions } from "../../agent/session.js";
+import { ExitCode, exitCodeOf, formatError, SparkError, UsageError } from "../../errors.js";
+import { findRepoRoot } from "../../git/index.js";
+import { cacheDir } from "../../paths.js";
+import { createBackend } from "../backend-factory.js";
+import { addModelOptions } from "../common-options.js";
+import type { CliContext, CommonOptions } from "../context.js";
+import { eventRecord, JsonlWriter } from "../jsonl-writer.js";
+import { TextReporter } from "../text-reporter.js";
 
-/** `spark run`: headless: TASK from the argument or stdin; text or JSONL events (not implemented yet). */
-export function registerRun(program: Command, _ctx: CliContext): void {
-  program
-    .command("run [task]")
+/** Options of `spark run` (and, with `anyFile`, `spark fix`). */
+export interface AgentCommandOptions extends CommonOptions {
+  continue?: boolean;
+  anyFile?: boolean;
+}
+
+/** Help text for the test seam (documented where the commands that honour it are). */
+export const FORCED_REPLY_HELP = `
+Testing only: SPARK_FORCED_REPLY=FILE[:FILE2...] makes the in-process model's n-th reply exactly
+the n-th file's text (the last repeats), enforced by a grammar, so whole-command tests drive the
+real path (tokenizer, decoding, parsing, checkpoint, apply) with a known answer.`;
+
+/** Adds the options every agent command shares. */
+export function addAgentOptions(cmd: Command): Command {
+  return addModelOptions(cmd)
+    .option("--yes", "apply edits without asking (headless commands always apply)")
+    .option("--test <cmd>", "run CMD after the edits; feed failures back to the model (at most 3 rounds)")
+    .addHelpText("after", FORCED_REPLY_HELP);
+}
+
+/**
+ * Runs one agent turn for a command: resolves the repo and the backend, streams events as JSONL
+ * (`--json`: nothing else on stdout) or text, prints the summary, sets the exit code.
+ */
+export async function runAgentCommand(
+  ctx: CliContext,
+  opts: AgentCommandOptions,
+  task: string,
+  files: readonly string[],
+  text: { showModelText: boolean },
+): Promise<void> {
+  const json = opts.json === true;
+  const writer = json ? new JsonlWriter(ctx.stdout) : undefined;
+  try {
+    const cwd = path.resolve(ctx.cwd, opts.cwd ?? ".");
+    const root = await findRepoRoot(cwd);
+    const targets = files.map((f) => repoPath(root, cwd, f));
+    const backend = await createBackend({ ...opts, cwd, env: ctx.env, signal: ctx.signal, stderr: ctx.stderr });
+    try {
+      const agentOpts: AgentOptions = {
+        backend,
+        root,
+        cwd,
+        targets,
+        anyFile: opts.anyFile === true,
+        signal: ctx.signal,
+        cacheDir: cacheDir(ctx.env),
+        continueLast: opts.continue === true,
+        ...(opts.test !== undefined ? { testCommand: opts.test } : {}),
+      };
+      const reporter = new TextReporter({ stdout: ctx.stdout, stderr: ctx.stderr, showModelText: text.showModelText });
+      const gen = runAgent(task, agentOpts);
+      for (;;) {
+        const next = await gen.next();
+        if (next.done) {
+          ctx.exitCode = next.value.exitCode;
+          if (!json && next.value.status !== "interrupted") ctx.stdout.write(`${formatSummary(summarize(next.value))}\n`);
+          break;
+        }
+        if (writer) writer.write(next.value);
+        else reporter.event(next.value);
+      }
+    } finally {
+      await backend.close().catch(() => undefined);
+    }
+  } catch (err) {
+    if (!json) throw err;
+    // Failed before the session started: the stream still ends like every other.
+    const code = exitCodeOf(err);
+    ctx.stderr.write(`spark: ${formatError(err, ctx.env)}\n`);
+    ctx.stdout.write(`${JSON.stringify(eventRecord({ type: "error", message: formatError(err, {}), code: err instanceof SparkError ? err.code : "internal" }))}\n`);
+    ctx.stdout.write(`${JSON.stringify(eventRecord({ type: "session.end", status: code === ExitCode.interrupted ? "interrupted" : "error", exitCode: code }))}\n`);
+    ctx.exitCode = code;
+  }
+}
+
+/** A user-given file as a repo-relative path; outside the repo is a repository error (exit 4). */
+function repoPath(root: string, cwd: string, file: string): string {
+  const rel = path.relative(root, path.resolve(cwd, file));
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
+    throw new SparkError(`${file} is outside the repository ${root}`, ExitCode.repo, "repo");
+  }
+  return rel.split(path.sep).join("/");
+}
+
+async function readStdin(stdin: CliContext["stdin"], signal: AbortSignal): Promise<string> {
+  let text = "";
+  stdin.setEncoding?.("utf8");
+  for await (const chunk of stdin) {
+    if (signal.aborted) break;
+    text += typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");
+  }
+  return text;
+}
+
+/** `spark run [TASK] [--json]`: headless; TASK from the argument or stdin; text or JSONL events. */
+export function registerRun(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command("run")
+    .argument("[task]", "what to do (default: read from stdin)")
     .description("headless: TASK from the argument or stdin; text or JSONL events")
-    .action(() => {
-      throw new UsageError("spark run is not implemented yet");
-    });
+    .option("--continue", "continue this repository's last conversation");
+  addAgentOptions(cmd).action(async (taskArg: string | undefined, opts: AgentCommandOptions) => {
+    let task = taskArg;
+    if (task === undefined) {
+      if (ctx.stdin.isTTY === true) throw new UsageError('give a task: spark run "TASK", or pipe it on stdin');
+      task = await readStdin(ctx.stdin, ctx.signal);
+    }
+    if (task.trim().length === 0) throw new UsageError("the task is empty");
+    await runAgentCommand(ctx, opts, task, [], { showModelText: true });
+  });
 }
