@@ -74,7 +74,7 @@ export function createMemoryFs(): MemoryFs {
     },
     text(p) {
       const e = entries.get(resolve(p));
-      return e?.kind === "file" ? new TextDecoder().decode(e.data) : undefined;
+      return e?.kind === "file" ? new TextDecoder("utf-8", { ignoreBOM: true }).decode(e.data) : undefined;
     },
     mode(p) {
       const e = entries.get(resolve(p));

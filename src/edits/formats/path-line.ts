@@ -14,7 +14,11 @@ export function cleanPathLine(line: string): string | undefined {
   for (const w of ["**", "`", "*", "'", '"']) {
     if (s.length > 2 * w.length && s.startsWith(w) && s.endsWith(w)) s = s.slice(w.length, -w.length);
   }
-  if (s.endsWith(":")) s = s.slice(0, -1);
+  // "Example:" introduces a code block; "src/a.ts:" names a file.
+  if (s.endsWith(":")) {
+    s = s.slice(0, -1);
+    if (!/[./]/.test(s)) return undefined;
+  }
   if (s.length === 0 || s.length > MAX_PATH) return undefined;
   if (/[\s`]/.test(s)) return undefined;
   if (/^(<{3,}|={3,}|>{3,}|-{3,}|\+{3,}|@@)/.test(s)) return undefined;

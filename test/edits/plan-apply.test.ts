@@ -1,0 +1,137 @@
+import { mkdtemp, readFile, stat, symlink, writeFile, mkdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { applyPlan, createMemoryFs, EditApplyError, EditRefusedError, planEdits, type Edit, type MemoryFs } from "../../src/edits/index.js";
+
+const sr = (p: string, search: string, replace: string): Edit => ({ kind: "search-replace", path: p, search, replace });
+
+function repo(files: Record<string, string | Uint8Array>): MemoryFs {
+  const fs = createMemoryFs();
+  fs.put("/repo/.git/HEAD", "ref: refs/heads/main\n");
+  for (const [p, c] of Object.entries(files)) fs.put(path.posix.join("/repo", p), c);
+  return fs;
+}
+
+async function apply(fs: MemoryFs, edits: Edit[]): Promise<void> {
+  await applyPlan("/repo", await planEdits("/repo", edits, { fs }), { fs });
+}
+
+describe("planEdits", () => {
+  it("returns before, after, a unified diff and counts, writing nothing", async () => {
+    const fs = repo({ "a.ts": "one\ntwo\n" });
+    const plan = await planEdits("/repo", [sr("a.ts", "two\n", "2\nthree\n")], { fs });
+    expect(plan.files).toHaveLength(1);
+    expect(plan.files[0]).toMatchObject({ path: "a.ts", before: "one\ntwo\n", after: "one\n2\nthree\n", added: 2, removed: 1, created: false, deleted: false });
+    expect(plan.files[0]?.diff).toContain("--- a/a.ts\n+++ b/a.ts\n@@ -1,2 +1,3 @@\n one\n-two\n+2\n+three\n");
+    expect(fs.text("/repo/a.ts")).toBe("one\ntwo\n");
+  });
+
+  it("explains a miss to the model with the closest lines, and to the person in one line", async () => {
+    const fs = repo({ "a.ts": "alpha\nbeta\ngamma\n" });
+    const err = await planEdits("/repo", [sr("a.ts", "beta \ngama\n", "x\n")], { fs }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EditApplyError);
+    const e = err as EditApplyError;
+    expect(e.exitCode).toBe(1);
+    expect(e.message).not.toContain("\n");
+    expect(e.modelMessage).toContain("Did you mean lines 2–3:\nbeta\ngamma");
+  });
+
+  it("lists the candidates of an ambiguous edit", async () => {
+    const fs = repo({ "a.ts": "x\ny\nx\n" });
+    const e = (await planEdits("/repo", [sr("a.ts", "x\n", "z\n")], { fs }).catch((err: unknown) => err)) as EditApplyError;
+    expect(e.failures[0]).toMatchObject({ reason: "ambiguous", candidates: [{ startLine: 1, endLine: 1 }, { startLine: 3, endLine: 3 }] });
+    expect(e.modelMessage).toContain("lines 1–1, lines 3–3");
+  });
+
+  it.each([
+    ["../outside.ts", "outside-repo"],
+    ["/etc/passwd", "outside-repo"],
+    ["a/../../x", "outside-repo"],
+    [".git/config", "git-dir"],
+    ["sub/.GIT/hooks/pre-commit", "git-dir"],
+    ["link/evil.ts", "outside-repo"],
+    ["gitlink/config", "git-dir"],
+    ["bin.dat", "binary"],
+  ])("refuses %s (%s) with exit 4 and writes nothing", async (p, reason) => {
+    const fs = repo({ "a.ts": "a\n", "bin.dat": new Uint8Array([1, 0, 2]) });
+    fs.put("/elsewhere/keep.txt", "k\n");
+    fs.symlink("/repo/link", "/elsewhere");
+    fs.symlink("/repo/gitlink", "/repo/.git");
+    const before = fs.paths().map((x) => [x, fs.text(x)]);
+    const err = await planEdits("/repo", [sr("a.ts", "a\n", "b\n"), sr(p, "", "pwned\n")], { fs }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EditRefusedError);
+    expect((err as EditRefusedError).reason).toBe(reason);
+    expect((err as EditRefusedError).exitCode).toBe(4);
+    expect(fs.paths().map((x) => [x, fs.text(x)])).toEqual(before);
+  });
+
+  it("follows a symlink that stays inside the repo, and refuses paths outside allowedPaths", async () => {
+    const fs = repo({ "real.ts": "a\n", "other.ts": "o\n" });
+    fs.symlink("/repo/alias.ts", "real.ts");
+    await apply(fs, [sr("alias.ts", "a\n", "b\n")]);
+    expect(fs.text("/repo/real.ts")).toBe("b\n");
+    const err = await planEdits("/repo", [sr("other.ts", "o\n", "p\n")], { fs, allowedPaths: ["real.ts"] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: "not-allowed" });
+  });
+});
+
+describe("applyPlan", () => {
+  it("keeps CRLF, BOM, a missing final newline and the mode", async () => {
+    const fs = repo({});
+    fs.put("/repo/w.ts", "\uFEFFone\r\ntwo\r\nthree", 0o755);
+    await apply(fs, [sr("w.ts", "two\n", "TWO\nadded\n")]);
+    expect(fs.text("/repo/w.ts")).toBe("\uFEFFone\r\nTWO\r\nadded\r\nthree");
+    expect(fs.mode("/repo/w.ts")).toBe(0o755);
+  });
+
+  it("creates and deletes files", async () => {
+    const fs = repo({ "old.ts": "bye\n" });
+    await apply(fs, [sr("new/dir/n.ts", "", "hi\n"), { kind: "delete", path: "old.ts" }]);
+    expect(fs.text("/repo/new/dir/n.ts")).toBe("hi\n");
+    expect(fs.text("/repo/old.ts")).toBeUndefined();
+  });
+
+  it("applies nothing when one edit of the response fails", async () => {
+    const fs = repo({ "a.ts": "a\n", "b.ts": "b\n" });
+    await expect(planEdits("/repo", [sr("a.ts", "a\n", "A\n"), sr("b.ts", "nope\n", "B\n")], { fs })).rejects.toBeInstanceOf(EditApplyError);
+    expect([fs.text("/repo/a.ts"), fs.text("/repo/b.ts")]).toEqual(["a\n", "b\n"]);
+  });
+
+  it("puts back files already replaced when a later rename fails", async () => {
+    const fs = repo({ "a.ts": "a\n", "b.ts": "b\n" });
+    const plan = await planEdits("/repo", [sr("a.ts", "a\n", "A\n"), sr("b.ts", "b\n", "B\n")], { fs });
+    fs.failOn = (op, p) => op === "rename" && p === "/repo/b.ts";
+    await expect(applyPlan("/repo", plan, { fs })).rejects.toThrow(/nothing was changed/);
+    fs.failOn = undefined;
+    expect([fs.text("/repo/a.ts"), fs.text("/repo/b.ts")]).toEqual(["a\n", "b\n"]);
+    expect(fs.paths().filter((p) => p.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("refuses to write a file that changed since it was planned", async () => {
+    const fs = repo({ "a.ts": "a\n" });
+    const plan = await planEdits("/repo", [sr("a.ts", "a\n", "A\n")], { fs });
+    fs.put("/repo/a.ts", "changed\n");
+    await expect(applyPlan("/repo", plan, { fs })).rejects.toBeInstanceOf(EditApplyError);
+    expect(fs.text("/repo/a.ts")).toBe("changed\n");
+  });
+});
+
+describe("on the real file system", () => {
+  let dir = "";
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("writes atomically, keeps the executable bit, and refuses a symlink out of the repo", async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "spark-edits-"));
+    const root = path.join(dir, "repo");
+    await mkdir(path.join(root, ".git"), { recursive: true });
+    await writeFile(path.join(root, "run.sh"), "echo a\n", { mode: 0o755 });
+    await symlink(dir, path.join(root, "up"));
+    await applyPlan(root, await planEdits(root, [sr("run.sh", "echo a\n", "echo b\n")]));
+    expect(await readFile(path.join(root, "run.sh"), "utf8")).toBe("echo b\n");
+    expect((await stat(path.join(root, "run.sh"))).mode & 0o777).toBe(0o755);
+    await expect(planEdits(root, [sr("up/x.ts", "", "x\n")])).rejects.toBeInstanceOf(EditRefusedError);
+  });
+});
