@@ -1,12 +1,93 @@
 import type { Command } from "commander";
+import path from "node:path";
+import { Writable } from "node:stream";
 import { UsageError } from "../../errors.js";
-import type { CliContext } from "../context.js";
+import { findRepoRoot, initRepo, listCheckpoints, undoCheckpoint } from "../../git/index.js";
+import type { Backend } from "../../inference/backend.js";
+import { defaultModelUri, resolveModel } from "../../inference/model-source/index.js";
+import { cacheDir } from "../../paths.js";
+import type { OpenBackend } from "../../tui/controller.js";
+import { createBackend } from "../backend-factory.js";
+import { addModelOptions } from "../common-options.js";
+import type { CliContext, CommonOptions } from "../context.js";
 
-/** `spark [TASK]`: the interactive Ink session (not implemented yet). */
-export function registerTui(program: Command, _ctx: CliContext): void {
-  program
+/** Options of the interactive session. */
+interface TuiCommandOptions extends CommonOptions {
+  continue?: boolean;
+}
+
+/**
+ * `spark [TASK]`: the interactive Ink session in the current git repository. The program's own
+ * options are positional (before a subcommand name), so `spark run --model X` keeps its --model.
+ */
+export function registerTui(program: Command, ctx: CliContext): void {
+  program.enablePositionalOptions();
+  addModelOptions(program)
+    .option("--yes", "apply edits without asking")
+    .option("--test <cmd>", "run CMD after each applied change; feed failures back to the model")
+    .option("--continue", "resume this repository's last conversation")
     .argument("[task]", "first message of the interactive session")
-    .action(() => {
-      throw new UsageError("the interactive session is not implemented yet; use spark run or spark fix");
+    .action(async (task: string | undefined, opts: TuiCommandOptions) => {
+      if (opts.json === true) throw new UsageError("the interactive session has no --json; use spark run --json");
+      if (ctx.stdin.isTTY !== true || ctx.stdout.isTTY !== true) {
+        throw new UsageError("the interactive session needs a terminal; use spark run TASK (or: echo TASK | spark run)");
+      }
+      const cwd = path.resolve(ctx.cwd, opts.cwd ?? ".");
+      const { runTui } = await import("../../tui/run-tui.js");
+      const result = await runTui({
+        // Checked above: both are terminals.
+        stdin: ctx.stdin as NodeJS.ReadStream,
+        stdout: ctx.stdout as NodeJS.WriteStream,
+        stderr: ctx.stderr as NodeJS.WriteStream,
+        env: ctx.env,
+        cwd,
+        openBackend: tuiBackendOpener(ctx, opts, cwd),
+        ...(opts.model !== undefined ? { model: opts.model } : {}),
+        git: { findRepoRoot, initRepo, listCheckpoints, undoCheckpoint },
+        agent: { cacheDir: cacheDir(ctx.env), continueLast: opts.continue === true },
+        ...(opts.test !== undefined ? { testCommand: opts.test } : {}),
+        autoApply: opts.yes === true,
+        ...(task !== undefined ? { task } : {}),
+        signal: ctx.signal,
+      });
+      if (result.error) throw result.error;
+      ctx.exitCode = result.exitCode;
     });
+}
+
+/**
+ * Opens the backend with progress reported to the TUI instead of drawn on stderr (Ink owns the
+ * screen). An endpoint goes through the shared factory, silenced.
+ */
+function tuiBackendOpener(ctx: CliContext, opts: TuiCommandOptions, cwd: string): OpenBackend {
+  return async (model, onProgress, signal): Promise<Backend> => {
+    const endpoint = opts.endpoint ?? nonEmpty(ctx.env.SPARK_ENDPOINT);
+    if (endpoint !== undefined) {
+      return createBackend({ ...opts, ...(model !== undefined ? { model } : {}), cwd, env: ctx.env, signal, stderr: silentStream() });
+    }
+    const uri = model ?? defaultModelUri(ctx.env);
+    const resolved = await resolveModel(uri, {
+      env: ctx.env,
+      cwd,
+      signal,
+      onProgress: (p) => onProgress({ phase: "download", done: p.downloadedBytes, total: p.totalBytes }),
+    });
+    const { openLocalBackend } = await import("../../inference/index.js");
+    return openLocalBackend({
+      modelPath: resolved.path,
+      modelName: uri,
+      ...(opts.context !== undefined ? { contextSize: opts.context } : {}),
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      env: ctx.env,
+      onProgress,
+    });
+  };
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s !== undefined && s.trim() !== "" ? s : undefined;
+}
+
+function silentStream(): Writable & { isTTY: boolean } {
+  return Object.assign(new Writable({ write: (_chunk, _enc, cb) => cb() }), { isTTY: false });
 }

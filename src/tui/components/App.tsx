@@ -1,0 +1,68 @@
+import { Box, Static, Text, useInput } from "ink";
+import type { JSX } from "react";
+import type { KeyInfo } from "../input/keymap.js";
+import { useTerminalSize } from "../hooks/useTerminalSize.js";
+import { useTuiState } from "../hooks/useTuiState.js";
+import type { TuiStore } from "../store.js";
+import type { Theme } from "../theme.js";
+import { ApprovalPrompt } from "./ApprovalPrompt.js";
+import { Completions } from "./Completions.js";
+import { InitRepoPrompt } from "./InitRepoPrompt.js";
+import { InputBox } from "./InputBox.js";
+import { LiveTurnView } from "./LiveTurnView.js";
+import { LogEntryView } from "./LogEntryView.js";
+import { ProgressBar } from "./ProgressBar.js";
+import { StatusBar } from "./StatusBar.js";
+
+/** Props of `App`. */
+export interface AppProps {
+  store: TuiStore;
+  /** Where key presses go (the controller). */
+  onKey: (input: string, key: KeyInfo) => void;
+  theme: Theme;
+}
+
+/** Lines the live area keeps for everything but streaming text (prompt, status, hints). */
+const CHROME_ROWS = 8;
+
+/**
+ * The screen: finished output in `<Static>` (written once, scrolls away), then the live turn,
+ * questions, progress, the prompt and the status bar.
+ */
+export function App({ store, onKey, theme }: AppProps): JSX.Element {
+  const state = useTuiState(store);
+  const { columns, rows } = useTerminalSize();
+  useInput(onKey);
+  // The last column stays empty: some terminals wrap when it is written.
+  const width = Math.max(20, columns - 1);
+  const liveRows = Math.max(3, Math.min(12, rows - CHROME_ROWS));
+  return (
+    <>
+      <Static key={state.epoch} items={state.log}>
+        {(entry) => (
+          <Box key={entry.id} width={width}>
+            <LogEntryView entry={entry} theme={theme} />
+          </Box>
+        )}
+      </Static>
+      <Box flexDirection="column" width={width}>
+        {state.live ? <LiveTurnView live={state.live} width={width} rows={liveRows} asking={state.approval !== undefined} theme={theme} /> : null}
+        {state.approval ? <ApprovalPrompt files={state.approval.files} theme={theme} /> : null}
+        {state.mode === "init-repo" ? <InitRepoPrompt cwd={state.cwd} theme={theme} /> : null}
+        {state.progress ? <ProgressBar progress={state.progress} width={width} theme={theme} /> : null}
+        {state.hint !== undefined ? <Text dimColor>{state.hint}</Text> : null}
+        {state.mode !== "init-repo" ? (
+          <Box marginTop={state.live || state.approval ? 0 : 1}>
+            <InputBox editor={state.input} active={state.mode === "idle" || state.mode === "starting"} theme={theme} placeholder={placeholder(state.mode)} />
+          </Box>
+        ) : null}
+        {state.completions.length > 0 ? <Completions items={state.completions} width={width} /> : null}
+        <StatusBar status={state.status} width={width} theme={theme} />
+      </Box>
+    </>
+  );
+}
+
+function placeholder(mode: string): string | undefined {
+  return mode === "idle" || mode === "starting" ? "describe a change, or /help" : undefined;
+}

@@ -1,0 +1,95 @@
+/**
+ * Keys → what they mean in the current mode, as a pure function. The controller carries the
+ * command out; nothing here has effects.
+ */
+import type { Key } from "ink";
+import type { Mode } from "../state/types.js";
+import * as ed from "./editor.js";
+import type { EditorState } from "./editor.js";
+
+/** What a key press asks for. */
+export type KeyCommand =
+  | { kind: "none" }
+  | { kind: "edit"; input: EditorState }
+  | { kind: "older" }
+  | { kind: "newer" }
+  | { kind: "submit"; text: string }
+  | { kind: "complete" }
+  /** Stop the running turn (Esc or Ctrl-C while it runs or asks). */
+  | { kind: "cancel" }
+  /** Ctrl-C at the prompt: clears the input, and exits when pressed again. */
+  | { kind: "interrupt" }
+  /** Esc at the prompt: dismiss completions and hints. */
+  | { kind: "dismiss" }
+  | { kind: "answer"; answer: "yes" | "no" | "always" | "edit" }
+  | { kind: "init"; yes: boolean };
+
+/** The key fields the keymap reads (Ink's `Key` has more). */
+export type KeyInfo = Pick<Key, "return" | "escape" | "ctrl" | "meta" | "tab" | "backspace" | "delete" | "upArrow" | "downArrow" | "leftArrow" | "rightArrow" | "home" | "end">;
+
+const ANSWERS: Record<string, "yes" | "no" | "always" | "edit"> = { y: "yes", n: "no", a: "always", e: "edit" };
+
+/** The command for one key press in `mode` with the editor holding `editor`. */
+export function keyCommand(mode: Mode, editor: EditorState, input: string, key: KeyInfo): KeyCommand {
+  const ctrlC = key.ctrl && input === "c";
+  if (mode === "init-repo") {
+    if (input.toLowerCase() === "y") return { kind: "init", yes: true };
+    if (input.toLowerCase() === "n" || key.escape || ctrlC) return { kind: "init", yes: false };
+    return { kind: "none" };
+  }
+  if (mode === "approval") {
+    if (ctrlC || key.escape) return { kind: "cancel" };
+    const answer = ANSWERS[input.toLowerCase()];
+    return answer !== undefined && !key.ctrl && !key.meta ? { kind: "answer", answer } : { kind: "none" };
+  }
+  if (mode === "running" && (ctrlC || key.escape)) return { kind: "cancel" };
+  if (ctrlC) return { kind: "interrupt" };
+  if (key.escape) return { kind: "dismiss" };
+  return editKey(editor, input, key);
+}
+
+function editKey(s: EditorState, input: string, key: KeyInfo): KeyCommand {
+  const edit = (next: EditorState): KeyCommand => ({ kind: "edit", input: next });
+  if (key.return) {
+    if (key.meta) return edit(ed.insert(s, "\n"));
+    const r = ed.enter(s);
+    return "submit" in r ? { kind: "submit", text: r.submit } : edit(r.state);
+  }
+  if (key.tab) return { kind: "complete" };
+  // Most terminals send DEL (which Ink calls "delete") for Backspace; forward delete is rare.
+  if (key.backspace || key.delete) return edit(ed.backspace(s));
+  if (key.leftArrow) return edit(ed.left(s));
+  if (key.rightArrow) return edit(ed.right(s));
+  if (key.upArrow) {
+    const moved = ed.up(s);
+    return moved ? edit(moved) : { kind: "older" };
+  }
+  if (key.downArrow) {
+    const moved = ed.down(s);
+    return moved ? edit(moved) : { kind: "newer" };
+  }
+  if (key.home) return edit(ed.home(s));
+  if (key.end) return edit(ed.end(s));
+  if (key.ctrl) {
+    switch (input) {
+      case "a":
+        return edit(ed.home(s));
+      case "e":
+        return edit(ed.end(s));
+      case "u":
+        return edit(ed.killBefore(s));
+      case "k":
+        return edit(ed.killAfter(s));
+      case "w":
+        return edit(ed.deleteWord(s));
+      case "d":
+        return edit(ed.deleteForward(s));
+      case "j":
+        return edit(ed.insert(s, "\n"));
+      default:
+        return { kind: "none" };
+    }
+  }
+  if (key.meta || input === "") return { kind: "none" };
+  return edit(ed.insert(s, input));
+}

@@ -1,0 +1,117 @@
+/**
+ * What each slash command does. The controller hands in what they may touch; git only through
+ * the injected functions (src/git in the real program).
+ */
+import type { CheckpointInfo, UndoResult } from "../../git/index.js";
+import { formatCount, plural } from "../format.js";
+import { shortModelName } from "../lines.js";
+import type { LogItem, TuiState } from "../state/types.js";
+import { helpLines, type SlashCommand } from "./commands.js";
+
+/** The git operations the TUI uses. */
+export interface TuiGit {
+  findRepoRoot(cwd: string): Promise<string>;
+  initRepo(cwd: string): Promise<string>;
+  undoCheckpoint(root: string, id?: string): Promise<UndoResult>;
+  listCheckpoints(root: string): Promise<CheckpointInfo[]>;
+}
+
+/** What a slash command can see and do. */
+export interface SlashHost {
+  state(): TuiState;
+  log(item: LogItem): void;
+  setCheckpoint(id: string): void;
+  git: TuiGit;
+  root: string;
+  focus: string[];
+  /** Adds repo-relative files that exist; returns those that do not. */
+  addFocus(paths: readonly string[]): Promise<string[]>;
+  dropFocus(paths: readonly string[]): void;
+  testCommand: string | undefined;
+  setTestCommand(cmd: string | undefined): void;
+  switchModel(uri: string): void;
+  clear(): void;
+  exit(): void;
+}
+
+/** Runs one slash command. Failures become an error line, never an exception. */
+export async function runSlash(cmd: SlashCommand, host: SlashHost): Promise<void> {
+  try {
+    await run(cmd, host);
+  } catch (err) {
+    host.log({ kind: "notice", text: err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err), tone: "error" });
+  }
+}
+
+async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
+  const notice = (text: string, tone: "ok" | "warn" | "error" | "plain" = "plain"): void => host.log({ kind: "notice", text, tone });
+  switch (cmd.name) {
+    case "help":
+      return host.log({ kind: "list", title: "Commands", lines: helpLines() });
+    case "exit":
+      return host.exit();
+    case "add": {
+      if (cmd.args.length === 0) return notice("usage: /add FILE...", "warn");
+      const missing = await host.addFocus(cmd.args);
+      if (missing.length > 0) notice(`no such file: ${missing.join(", ")}`, "error");
+      return notice(`focus: ${host.focus.length > 0 ? host.focus.join(", ") : "(none)"}`);
+    }
+    case "drop":
+      host.dropFocus(cmd.args);
+      return notice(`focus: ${host.focus.length > 0 ? host.focus.join(", ") : "(none)"}`);
+    case "files": {
+      const s = host.state().status;
+      const lines = host.focus.length > 0 ? host.focus : ["(no focus files: /add FILE)"];
+      return host.log({ kind: "list", title: `Focus files · ${plural(s.files, "file")} packed in the context`, lines });
+    }
+    case "undo": {
+      const result = await host.git.undoCheckpoint(host.root, cmd.args[0]);
+      host.setCheckpoint(result.safety.id);
+      const changed = result.changed.length > 0 ? result.changed.join(", ") : "nothing changed";
+      return notice(`restored checkpoint ${result.restored.id}: ${changed} (/undo ${result.safety.id} redoes it)`, "ok");
+    }
+    case "diff": {
+      const applied = host.state().lastApplied;
+      if (applied.length === 0) return notice("nothing applied in this session yet");
+      for (const f of applied) host.log({ kind: "diff", path: f.path, diff: f.diff });
+      return;
+    }
+    case "checkpoints": {
+      const list = await host.git.listCheckpoints(host.root);
+      if (list.length === 0) return notice("no checkpoints yet");
+      const lines = list.map((c) => `${c.id.padStart(4)}  ${c.time.toISOString().slice(0, 16).replace("T", " ")}  ${c.task}${c.files.length > 0 ? ` (${c.files.join(", ")})` : ""}`);
+      return host.log({ kind: "list", title: "Checkpoints (newest first; /undo ID restores one)", lines });
+    }
+    case "model": {
+      if (cmd.rest !== "") return host.switchModel(cmd.rest);
+      const s = host.state().status;
+      if (s.model === undefined) return notice("no model loaded yet");
+      return notice(`${shortModelName(s.model)} (${s.model}) · ${s.backend ?? "?"} · ${formatCount(s.contextSize)} context`);
+    }
+    case "context": {
+      const s = host.state().status;
+      const pct = s.contextSize > 0 ? Math.round((100 * s.contextUsed) / s.contextSize) : 0;
+      return host.log({
+        kind: "list",
+        title: "Context",
+        lines: [
+          `size      ${s.contextSize} tokens`,
+          `in use    ${s.contextUsed} tokens (${pct}%), last request's prompt and reply`,
+          `cached    ${s.cachedTokens} tokens reused from the KV cache`,
+          `repo      ${plural(s.files, "file")} packed, budget ${s.budget} tokens`,
+        ],
+      });
+    }
+    case "test": {
+      if (cmd.rest === "") return notice(host.testCommand !== undefined ? `test command: ${host.testCommand}` : "no test command (/test CMD sets one)");
+      if (cmd.rest === "off") {
+        host.setTestCommand(undefined);
+        return notice("test command off");
+      }
+      host.setTestCommand(cmd.rest);
+      return notice(`after each applied change: ${cmd.rest}`);
+    }
+    case "clear":
+      return host.clear();
+  }
+}
