@@ -1,0 +1,67 @@
+/**
+ * Crash in the middle of `spark apply`: the test-only `SPARK_TEST_PAUSE_APPLY` hook makes the
+ * applier stop after the first of two files; the process is SIGKILLed there. Every file must be
+ * entirely old or entirely new, and `spark undo` must bring the old state back.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, rmSync, watch } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { bin, makeHome, makeRepo } from "./apply-helpers.js";
+
+let home = "";
+let env: Record<string, string> = {};
+beforeAll(() => ({ home, env } = makeHome("spark-e2e-crash-")));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** Resolves when `file` exists (fs.watch on its folder; checked once first in case it is already there). */
+function waitForFile(file: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(path.dirname(file), () => {
+      if (existsSync(file)) done();
+    });
+    const done = (): void => {
+      watcher.close();
+      resolve();
+    };
+    signal.addEventListener("abort", () => {
+      watcher.close();
+      reject(new Error("marker never appeared"));
+    });
+    if (existsSync(file)) done();
+  });
+}
+
+const OLD_A = Array.from({ length: 200 }, (_, i) => `const a${i} = ${i};`).join("\n") + "\n";
+const OLD_B = Array.from({ length: 200 }, (_, i) => `const b${i} = ${i};`).join("\n") + "\n";
+const NEW_A = OLD_A.replace("const a100 = 100;", "const a100 = -1;");
+const NEW_B = OLD_B.replace("const b100 = 100;", "const b100 = -1;");
+
+it("a SIGKILL between the two files leaves each file whole, and spark undo restores both", async () => {
+  const repo = makeRepo(home, env, { "a.ts": OLD_A, "b.ts": OLD_B });
+  const marker = path.join(home, "paused");
+  const child = spawn("node", [bin, "apply"], { cwd: repo, env: { ...env, SPARK_TEST_PAUSE_APPLY: marker }, stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, sig) => resolve(sig)));
+  child.stdin.end("a.ts\n<<<<<<< SEARCH\nconst a100 = 100;\n=======\nconst a100 = -1;\n>>>>>>> REPLACE\nb.ts\n<<<<<<< SEARCH\nconst b100 = 100;\n=======\nconst b100 = -1;\n>>>>>>> REPLACE\n");
+  const timeout = AbortSignal.timeout(30_000);
+  await Promise.race([waitForFile(marker, timeout), exited.then(() => Promise.reject(new Error(`spark exited before pausing: ${stderr}`)))]);
+  child.kill("SIGKILL");
+  expect(await exited).toBe("SIGKILL");
+
+  const a = readFileSync(path.join(repo, "a.ts"), "utf8");
+  const b = readFileSync(path.join(repo, "b.ts"), "utf8");
+  expect([OLD_A, NEW_A]).toContain(a);
+  expect([OLD_B, NEW_B]).toContain(b);
+  // The pause comes after the first file and before the second.
+  expect([a, b]).toEqual([NEW_A, OLD_B]);
+  const leftovers = readdirSync(repo).filter((f) => f.endsWith(".tmp"));
+  expect(leftovers.every((f) => f.startsWith(".b.ts.spark-"))).toBe(true);
+
+  const undo = await execa("node", [bin, "undo"], { cwd: repo, env, extendEnv: false, reject: false });
+  expect(undo.exitCode).toBe(0);
+  expect(readFileSync(path.join(repo, "a.ts"), "utf8")).toBe(OLD_A);
+  expect(readFileSync(path.join(repo, "b.ts"), "utf8")).toBe(OLD_B);
+});
