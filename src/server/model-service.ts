@@ -32,6 +32,7 @@ export interface PreparedJob {
   temperature: number;
   grammar: string | undefined;
   stop: string[];
+  ignoreEos: boolean;
   /** The request carried a prediction (usage then reports accepted/rejected prediction tokens). */
   predicted: boolean;
 }
@@ -89,6 +90,7 @@ export class ModelService {
       temperature: request.temperature,
       grammar: request.grammar,
       stop: request.stop,
+      ignoreEos: request.ignoreEos,
       predicted: prediction !== undefined,
     };
   }
@@ -124,6 +126,7 @@ export class ModelService {
             draftSource: job.draftSource,
             signal,
             sequence: route.index,
+            ignoreEog: job.ignoreEos,
           });
         } finally {
           t.leave();

@@ -21,6 +21,8 @@ export interface CompletionRequest {
   prediction: string | undefined;
   /** GBNF grammar (llama-server's extension). */
   grammar: string | undefined;
+  /** Keep going past end-of-generation tokens (llama-server's `ignore_eos`; benchmarks). Default false. */
+  ignoreEos: boolean;
   stream: boolean;
   /** `stream_options.include_usage`. */
   includeUsage: boolean;
@@ -110,6 +112,7 @@ function parseCommon(body: unknown, kind: CompletionRequest["kind"]): { body: Js
   if (streamOptions !== undefined && streamOptions !== null && !isObject(streamOptions)) throw bad("stream_options must be an object");
   if (body.grammar !== undefined && typeof body.grammar !== "string") throw bad("grammar must be a string");
   if (body.user !== undefined && typeof body.user !== "string") throw bad("user must be a string");
+  if (body.ignore_eos !== undefined && typeof body.ignore_eos !== "boolean") throw bad("ignore_eos must be a boolean");
   const maxTokens = kind === "chat" ? (optionalInt(body, "max_completion_tokens") ?? optionalInt(body, "max_tokens")) : optionalInt(body, "max_tokens");
   return {
     body,
@@ -119,6 +122,7 @@ function parseCommon(body: unknown, kind: CompletionRequest["kind"]): { body: Js
       stop: parseStop(body.stop),
       prediction: parsePrediction(body.prediction),
       grammar: typeof body.grammar === "string" && body.grammar.trim() !== "" ? body.grammar : undefined,
+      ignoreEos: body.ignore_eos === true,
       stream: body.stream === true,
       includeUsage: isObject(streamOptions) && streamOptions.include_usage === true,
       user: typeof body.user === "string" && body.user !== "" ? body.user : undefined,

@@ -78,6 +78,15 @@ describe("spark serve: OpenAI-compatible API", () => {
     expect(text).toBe("defgh");
   });
 
+  it("stops at end-of-generation unless ignore_eos (llama-server's extension) is set", async () => {
+    const natural = await client.completions.create({ model: "any", prompt: "a", max_tokens: 300 });
+    expect(natural.choices[0]?.finish_reason).toBe("stop");
+    expect(natural.usage?.completion_tokens).toBe(255 - 97);
+    const forced = await client.completions.create({ model: "any", prompt: "a", max_tokens: 300, ignore_eos: true } as OpenAI.CompletionCreateParamsNonStreaming);
+    expect(forced.choices[0]?.finish_reason).toBe("length");
+    expect(forced.usage?.completion_tokens).toBe(300);
+  });
+
   it("uses a prediction as speculative drafts and reports accepted and rejected prediction tokens", async () => {
     const exact = await client.chat.completions.create({ model: "any", messages: user("predict"), max_tokens: 40, prediction: { type: "content", content: chatAnswer(40) } });
     expect(exact.choices[0]?.message.content).toBe(chatAnswer(40));
