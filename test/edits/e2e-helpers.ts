@@ -1,4 +1,4 @@
-/** Shared setup of the `spark apply` e2e tests: a hermetic HOME/git config and temp repositories. */
+/** Shared setup of the `spark apply` e2e tests (test/e2e/apply*.test.ts): a hermetic HOME/git config and temp repositories. */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
