@@ -93,7 +93,7 @@ export class LocalEngine {
     const facts = await readModelFacts(options.modelPath);
     const llama = await llamaRuntime({}, env);
     const machine = await detectMachine(llama);
-    const firstPlan = planWafer(facts, machine, { contextSize: options.contextSize, threads: options.threads ?? machine.cores });
+    const firstPlan = planWafer(facts, machine, { contextSize: options.contextSize, threads: options.threads ?? machine.cores, sequences: options.sequences });
     let model: LlamaModel;
     try {
       model = await llama.loadModel({
@@ -113,13 +113,14 @@ export class LocalEngine {
         contextSize: options.contextSize,
         threads,
         flashAttentionSupported: model.flashAttentionSupported,
+        sequences: options.sequences,
       });
       let context: LlamaContext;
       try {
         context = await model.createContext({
           contextSize: plan.contextSize,
           batchSize: plan.batchSize,
-          sequences: options.sequences ?? 1,
+          sequences: plan.sequences,
           flashAttention: plan.flashAttention,
           threads: { ideal: plan.threads, min: plan.threads },
           experimentalKvCacheKeyType: plan.kvCacheType,

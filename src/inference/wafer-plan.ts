@@ -13,6 +13,8 @@ export interface PlanRequest {
   threads?: number;
   /** Whether the model's architecture supports flash attention (from the loaded binding). Default true. */
   flashAttentionSupported?: boolean;
+  /** KV sequences, each with its own `contextSize` cells (`spark serve`). Default 1. */
+  sequences?: number;
 }
 
 /** Load and context options: everything resident, allocated up front. */
@@ -21,7 +23,10 @@ export interface WaferPlan {
   gpuLayers: number | "max";
   /** Weights read fully into memory, never paged from the file. */
   useMmap: false;
+  /** Tokens per sequence. */
   contextSize: number;
+  /** KV sequences, each holding `contextSize` tokens. */
+  sequences: number;
   flashAttention: boolean;
   kvCacheType: "Q8_0" | "F16";
   /** Tokens per decode batch during prefill. */
@@ -73,7 +78,8 @@ export function planWafer(model: ModelFacts, machine: MachineFacts, request: Pla
   const threads = Math.max(1, request.threads ?? machine.cores);
   const batchSize = onGpu ? 2048 : 512;
   const weightsBytes = model.fileSizeBytes;
-  const kvBytes = kvCacheBytes(model, contextSize, kvCacheType);
+  const sequences = Math.max(1, request.sequences ?? 1);
+  const kvBytes = kvCacheBytes(model, contextSize, kvCacheType) * sequences;
   // Logits for one batch (vocab unknown here: bounded by embedding × batch) plus llama.cpp's graph scratch.
   const computeBytes = Math.ceil(batchSize * model.nEmbd * 4 * 8 + 256 * 2 ** 20);
   const totalBytes = weightsBytes + kvBytes + computeBytes;
@@ -84,16 +90,16 @@ export function planWafer(model: ModelFacts, machine: MachineFacts, request: Pla
     const fitTokens = Math.floor((available * 0.95 - fixedBytes) / perToken / 1024) * 1024;
     const advice =
       fitTokens >= 2048
-        ? `lower --context to ${fitTokens} or use a smaller model/quantization`
-        : "use a smaller model or quantization, or free memory";
-    throw new ModelError(
-      `not enough ${onGpu ? "VRAM" : "memory"}: the model with a ${contextSize}-token context needs ${gib(totalBytes)}, ${gib(available)} is available; ${advice}`,
-    );
+        ? `lower --context to ${fitTokens}${sequences > 1 ? " or --sequences" : ""} or use a smaller model/quantization`
+        : `use ${sequences > 1 ? "fewer --sequences, " : ""}a smaller model or quantization, or free memory`;
+    const what = sequences > 1 ? `${sequences} sequences of a ${contextSize}-token context` : `a ${contextSize}-token context`;
+    throw new ModelError(`not enough ${onGpu ? "VRAM" : "memory"}: the model with ${what} needs ${gib(totalBytes)}, ${gib(available)} is available; ${advice}`);
   }
   return {
     gpuLayers: onGpu ? "max" : 0,
     useMmap: false,
     contextSize,
+    sequences,
     flashAttention,
     kvCacheType,
     batchSize: Math.min(batchSize, contextSize),
@@ -111,7 +117,7 @@ export function planWafer(model: ModelFacts, machine: MachineFacts, request: Pla
 export function describePlan(plan: WaferPlan): string[] {
   return [
     `layers: ${plan.gpuLayers === "max" ? "all on the GPU" : "CPU"}; weights resident (no mmap): ${gib(plan.weightsBytes)}`,
-    `context: ${plan.contextSize} tokens allocated up front; KV cache ${plan.kvCacheType.toLowerCase()}: ${gib(plan.kvCacheBytes)}`,
+    `context: ${plan.contextSize} tokens${plan.sequences > 1 ? ` × ${plan.sequences} sequences` : ""} allocated up front; KV cache ${plan.kvCacheType.toLowerCase()}: ${gib(plan.kvCacheBytes)}`,
     `flash attention: ${plan.flashAttention ? "on" : "off"}; batch: ${plan.batchSize}; threads: ${plan.threads}`,
     `memory needed: ${gib(plan.totalBytes)} of ${plan.memory}`,
     ...plan.notes.map((n) => `note: ${n}`),
