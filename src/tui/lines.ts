@@ -44,19 +44,20 @@ export function statusSegments(s: StatusInfo, width: number): Segment[] {
     ).filter((seg) => seg.text !== "" && keep.has(seg.key));
   const length = (segs: Segment[]): number => segs.reduce((n, seg) => n + seg.text.length, 0) + SEPARATOR.length * Math.max(0, segs.length - 1);
   const keep = new Set<Segment["key"]>(["model", "backend", "speed", "context", "cached", "checkpoint"]);
-  const dropOrder: Segment["key"][] = ["cached", "backend"];
   for (const barWidth of [10, 6]) {
     const segs = all(barWidth, keep);
     if (length(segs) <= width) return segs;
   }
-  for (const key of dropOrder) {
+  for (const key of ["cached", "backend"] as const) {
     keep.delete(key);
     const segs = all(6, keep);
     if (length(segs) <= width) return segs;
   }
-  const segs = all(0, keep);
+  // Narrow: no bar, a short checkpoint, then the model name gives way.
+  const segs = all(0, keep).map((seg) => (seg.key === "checkpoint" ? { ...seg, text: `ckpt ${s.checkpoint ?? ""}` } : seg));
   const rest = length(segs) - model.length;
-  return segs.map((seg) => (seg.key === "model" ? { ...seg, text: fit(model, Math.max(8, width - rest)) } : seg));
+  if (width - rest >= Math.min(8, model.length)) return segs.map((seg) => (seg.key === "model" ? { ...seg, text: fit(model, width - rest) } : seg));
+  return segs.filter((seg) => seg.key !== "model");
 }
 
 /** The status bar as one plain line (what `statusSegments` draws, joined). */
@@ -87,8 +88,14 @@ export function progressLine(p: Progress, width: number): string {
 /** The last `rows` screen lines of `text` at `width` columns (long lines wrap hard). */
 export function tailLines(text: string, width: number, rows: number): string[] {
   if (rows <= 0 || width <= 0 || text.length === 0) return [];
-  // Only the end can show, so only the end is split: the cost stays flat as the reply grows.
-  const window = text.length > rows * (width + 1) * 2 ? text.slice(text.length - rows * (width + 1) * 2) : text;
+  // Only the end can show, so only the end is split: the cost stays flat as the reply grows. The
+  // cut is moved to a wrap boundary of its line, so the pieces are the ones the whole text gives.
+  let from = Math.max(0, text.length - rows * (width + 1) * 2);
+  if (from > 0 && text[from - 1] !== "\n") {
+    const lineStart = text.lastIndexOf("\n", from - 1) + 1;
+    from = lineStart + Math.ceil((from - lineStart) / width) * width;
+  }
+  const window = text.slice(from);
   const out: string[] = [];
   const lines = window.replace(/\n$/, "").split("\n");
   for (let i = lines.length - 1; i >= 0 && out.length < rows; i--) {

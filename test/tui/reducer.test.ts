@@ -88,6 +88,7 @@ describe("TUI reducer", () => {
     const edit = run([{ type: "ui.approval.answer", answer: "edit" }, { type: "ui.turn.end", status: "rejected", at: 2 }], asked);
     expect(edit.autoApply).toBe(false);
     expect(logText(edit).at(-1)).toBe("warn: not applied");
+    expect(edit.hint).toBe("not applied: type your correction and press Enter");
   });
 
   it("shows a cancelled turn's streamed text and says it was cancelled", () => {

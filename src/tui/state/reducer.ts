@@ -9,6 +9,8 @@ import { outcomeLine } from "./outcome.js";
 import { proseOf, trimBlankLines } from "./reply-split.js";
 import type { Action, LiveTurn, LogItem, TuiState, UiAction } from "./types.js";
 
+const CORRECTION_HINT = "not applied: type your correction and press Enter";
+
 /** The state before anything happened. */
 export function initialState(cwd: string, opts: { autoApply?: boolean } = {}): TuiState {
   return {
@@ -139,6 +141,7 @@ function reduceUi(state: TuiState, a: UiAction): TuiState {
         outputTokens: 0,
         decodeTps: 0,
         cancelled: false,
+        correcting: false,
         error: undefined,
       };
       const started = { ...state, mode: "running" as const, live, approval: undefined, hint: undefined, exitArmed: false, completions: [] };
@@ -150,7 +153,8 @@ function reduceUi(state: TuiState, a: UiAction): TuiState {
       const done = flushed.live;
       const lastApplied = done.applied.length > 0 ? done.applied.map((f) => ({ path: f.path, diff: done.proposed[f.path] ?? "" })) : state.lastApplied;
       const outcome = outcomeLine(done, a.status);
-      const next = { ...state, mode: "idle" as const, live: undefined, approval: undefined, lastApplied, hint: undefined };
+      const hint = done.correcting && !done.cancelled ? CORRECTION_HINT : undefined;
+      const next = { ...state, mode: "idle" as const, live: undefined, approval: undefined, lastApplied, hint };
       return appendLog(next, [...flushed.items, { kind: "notice", text: outcome.text, tone: outcome.tone }]);
     }
     case "ui.cancel":
@@ -162,7 +166,7 @@ function reduceUi(state: TuiState, a: UiAction): TuiState {
     case "ui.approval.answer": {
       const next = { ...state, mode: state.live ? ("running" as const) : ("idle" as const), approval: undefined };
       if (a.answer === "always") return { ...next, autoApply: true, hint: "applying without asking for the rest of this session" };
-      if (a.answer === "edit") return { ...next, hint: "not applied: type your correction and press Enter" };
+      if (a.answer === "edit") return { ...next, live: state.live ? { ...state.live, correcting: true } : undefined, hint: CORRECTION_HINT };
       return next;
     }
     case "ui.auto-apply":

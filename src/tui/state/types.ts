@@ -69,6 +69,8 @@ export interface LiveTurn {
   decodeTps: number;
   /** Set when the person cancelled (a cancelled approval ends as "rejected"). */
   cancelled: boolean;
+  /** The person answered `e`: their next message is a correction. */
+  correcting: boolean;
   /** Set by an `error` event. */
   error: { message: string; code: string } | undefined;
 }
