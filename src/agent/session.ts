@@ -45,7 +45,7 @@ export interface AgentOptions {
   maxEditRetries?: number;
   /** Feedback rounds for a failing `--test`. Default 3. */
   maxTestRounds?: number;
-  /** Constrain output with the format's grammar. Default: true for the local backend. */
+  /** Constrain output with the format's grammar (backends that cannot, ignore it). Default true. */
   grammar?: boolean;
   /** Packer filters (size cap, generated files). */
   filters?: FilterOptions;
@@ -112,7 +112,7 @@ export class AgentSession {
         effects: this.effects,
         signal,
         maxTokens: (m) => this.roomForReply(m),
-        useGrammar: this.opts.grammar ?? backend.info.backend === "local",
+        useGrammar: this.opts.grammar ?? true,
         prediction: prep.prediction,
         maxEditRetries: this.opts.maxEditRetries ?? 3,
         maxTestRounds: this.opts.maxTestRounds ?? 3,

@@ -1,12 +1,13 @@
 /**
  * CLI options and environment → a Backend: `--endpoint`/SPARK_ENDPOINT picks an
  * OpenAI-compatible server, otherwise `--model`/SPARK_MODEL is resolved (downloaded once into the
- * cache) and loaded in this process. Progress goes to stderr only, so stdout stays clean for
+ * cache) and served by a running `spark serve` that has it loaded, else loaded in this process. Progress goes to stderr only, so stdout stays clean for
  * `--json`.
  */
 import type { Writable } from "node:stream";
 import type { Backend } from "../inference/backend.js";
 import { createDownloadProgress, defaultModelUri, resolveModel } from "../inference/model-source/index.js";
+import { findRunningServer } from "../inference/server-registry.js";
 
 /** What the factory reads. */
 export interface BackendFactoryOptions {
@@ -43,6 +44,14 @@ export async function createBackend(opts: BackendFactoryOptions): Promise<Backen
     throw err;
   }
   download.finish(resolved.path);
+  // A `spark serve` already holding this model (and its warm prefix cache) beats loading it again.
+  const apiKey = nonEmpty(opts.env.SPARK_API_KEY);
+  const server = await findRunningServer(resolved.path, { env: opts.env, ...(opts.context !== undefined ? { minContext: opts.context } : {}) });
+  if (server !== undefined && (!server.auth || apiKey !== undefined)) {
+    opts.stderr.write(`spark: using spark serve at ${server.url} (pid ${server.pid})\n`);
+    const { openHttpBackend } = await import("../inference/http-backend.js");
+    return openHttpBackend({ endpoint: server.url, model: server.model, apiKey, signal: opts.signal });
+  }
   const { openLocalBackend } = await import("../inference/index.js");
   const load = loadProgress(opts.stderr);
   try {
