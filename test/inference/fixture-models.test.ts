@@ -1,4 +1,4 @@
-import { getLlama } from "node-llama-cpp";
+import { getLlama, type Token } from "node-llama-cpp";
 import { describe, expect, it } from "vitest";
 import { ensureFixtureModel } from "../../fixtures/index.js";
 
@@ -14,7 +14,7 @@ describe("generated fixture models through real llama.cpp", () => {
       experimentalKvCacheValueType: "Q8_0",
     });
     try {
-      const out: number[] = [];
+      const out: Token[] = [];
       for await (const token of context.getSequence().evaluate(model.tokenize("xyz abc"), { temperature: 0 })) {
         out.push(token);
         if (out.length === 10) break;
