@@ -23,13 +23,14 @@ const frame = (el: React.ReactElement): string => {
   return out;
 };
 /** SGR foreground colors (30–37, 90–97); dim and bold are not colors. */
-const COLOR = /\x1b\[(?:3[0-7]|9[0-7])m/;
+const COLOR = new RegExp(`${String.fromCharCode(27)}\\[(?:3[0-7]|9[0-7])m`);
 
 describe("color and NO_COLOR", () => {
   it("colors added lines green and removed lines red", () => {
     const out = frame(<DiffView path="a" diff={DIFF} theme={themeFor({})} />);
     expect(out).toContain("\x1b[32m+new\x1b[39m");
     expect(out).toContain("\x1b[31m-old\x1b[39m");
+    expect(out).toMatch(COLOR);
   });
 
   it("NO_COLOR: no color codes anywhere, the +/- and ✓/✗ still say it", () => {

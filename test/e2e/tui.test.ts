@@ -1,0 +1,120 @@
+/**
+ * `spark` (the TUI) as a person uses it: the real `node bin/spark.js` (needs `npm run build`) in a
+ * real terminal (tmux, 80×24) with the successor fixture model, whose replies are forced by
+ * SPARK_FORCED_REPLY so the model "writes" a known edit through the real decode and apply path.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureFixtureModel } from "../../fixtures/index.js";
+import { hasTmux, TmuxSession } from "../tui/tmux.js";
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "spark.js");
+const model = ensureFixtureModel("successor");
+let home: string;
+const sessions: TmuxSession[] = [];
+
+/** The fixture model's byte vocabulary makes the ~2k-token system prompt need more than 2048. */
+const MODEL_ARGS = ["--model", model, "--context", "4096", "--threads", "1"];
+
+const env = (extra: Record<string, string> = {}): Record<string, string> => ({
+  PATH: process.env.PATH ?? "/usr/bin:/bin",
+  HOME: home,
+  TERM: "xterm-256color",
+  XDG_CACHE_HOME: path.join(home, "cache"),
+  GIT_CONFIG_GLOBAL: path.join(home, "gitconfig"),
+  GIT_CONFIG_NOSYSTEM: "1",
+  LANG: "C.UTF-8",
+  ...extra,
+});
+
+beforeAll(() => {
+  home = mkdtempSync(path.join(os.tmpdir(), "spark-e2e-tui-"));
+  writeFileSync(path.join(home, "gitconfig"), "[user]\n\tname = Test\n\temail = test@example.com\n");
+});
+afterAll(() => {
+  for (const s of sessions) s.kill();
+  rmSync(home, { recursive: true, force: true });
+});
+
+function gitRepo(): string {
+  const dir = mkdtempSync(path.join(home, "repo-"));
+  const git = (...args: string[]): string => execFileSync("git", args, { cwd: dir, env: env(), encoding: "utf8" });
+  git("init", "-q", "-b", "main");
+  writeFileSync(path.join(dir, "a.txt"), "hello\nworld\n");
+  git("add", "-A");
+  git("commit", "-qm", "init");
+  return dir;
+}
+
+function replyFiles(): string {
+  const edit = path.join(home, "reply-edit.txt");
+  writeFileSync(edit, "Renaming it.\n\na.txt\n<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n");
+  const long = path.join(home, "reply-long.txt");
+  writeFileSync(long, Array.from({ length: 200 }, (_, i) => `Line ${i} of a long answer that keeps the model streaming.\n`).join(""));
+  const short = path.join(home, "reply-short.txt");
+  writeFileSync(short, "All good here.\n");
+  return [edit, long, short].join(path.delimiter);
+}
+
+describe.skipIf(!hasTmux())("spark TUI in a terminal", () => {
+  it("task → diff → y applies and names the checkpoint → /undo restores → Ctrl-C cancels mid-stream → the session goes on", async () => {
+    const repo = gitRepo();
+    const t = TmuxSession.start({ dir: mkdtempSync(path.join(home, "tmux-")), cwd: repo, argv: ["node", bin, ...MODEL_ARGS], env: env({ SPARK_FORCED_REPLY: replyFiles() }) });
+    sessions.push(t);
+    await t.waitFor((s) => /successor-v1 · local · .* · ctx \[/.test(s), "the loaded model in the status bar", 60_000);
+
+    t.type("rename world to planet");
+    t.press("Enter");
+    const asked = await t.waitFor((s) => s.includes("Apply 1 file (+1 -1)?"), "the approval question");
+    expect(asked).toContain(["● a.txt +1 -1", "@@ -1,2 +1,2 @@", " hello", "-world", "+planet"].join("\n"));
+    expect(readFileSync(path.join(repo, "a.txt"), "utf8")).toBe("hello\nworld\n");
+    t.press("y");
+    await t.waitFor((s) => /✓ applied 1 file \(\+1 -1\) · checkpoint 1 \(\/undo\) · \d+ tok at [\d.]+ tok\/s/.test(s), "the outcome line");
+    expect(readFileSync(path.join(repo, "a.txt"), "utf8")).toBe("hello\nplanet\n");
+    expect(t.lastLine()).toMatch(/ · checkpoint 1$/);
+
+    t.type("/undo");
+    t.press("Enter");
+    await t.waitFor((s) => s.includes("✓ restored checkpoint 1: a.txt (/undo 2 redoes it)"), "the undo line");
+    expect(readFileSync(path.join(repo, "a.txt"), "utf8")).toBe("hello\nworld\n");
+    expect(t.lastLine()).toMatch(/ · checkpoint 2$/);
+
+    t.type("explain the file at length");
+    t.press("Enter");
+    await t.waitFor((s) => /Line 3 of a long answer/.test(s) && s.includes("● writing…"), "streaming text");
+    t.press("C-c");
+    const cancelled = await t.waitFor((s) => s.includes("! cancelled"), "the cancel line");
+    expect(cancelled).not.toContain("Line 199 of a long answer");
+    expect(readFileSync(path.join(repo, "a.txt"), "utf8")).toBe("hello\nworld\n");
+
+    t.type("are you still there");
+    t.press("Enter");
+    await t.waitFor((s) => s.includes("All good here.") && /✓ done, no changes · \d+ tok at/.test(s), "the next turn's answer");
+
+    t.press("C-c");
+    await t.waitFor((s) => s.includes("press Ctrl-C again to exit"), "the exit hint");
+    t.press("C-c");
+    await t.waitFor((s) => s.includes("[exit 0]"), "exit 0");
+  }, 180_000);
+
+  it("outside a git repository it offers git init; n exits 4 with one line", async () => {
+    const plain = mkdtempSync(path.join(home, "plain-"));
+    const t = TmuxSession.start({ dir: mkdtempSync(path.join(home, "tmux-")), cwd: plain, argv: ["node", bin, ...MODEL_ARGS], env: env({ NO_COLOR: "1" }) });
+    sessions.push(t);
+    await t.waitFor((s) => s.includes("Run git init here? (y/n)"), "the git init question", 60_000);
+    t.press("n");
+    const s = await t.waitFor((x) => x.includes("[exit 4]"), "exit 4");
+    expect(s).toContain(`spark: not a git repository: ${plain} (run git init, or pass --cwd)`);
+  }, 90_000);
+
+  it("without a terminal it says to use spark run (exit 2)", async () => {
+    const r = await execa("node", [bin, "do something"], { reject: false, env: env(), extendEnv: false, cwd: home, input: "" });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe("spark: the interactive session needs a terminal; use spark run TASK (or: echo TASK | spark run)");
+  });
+});
