@@ -53,6 +53,14 @@ export interface AgentOptions {
   effects?: Partial<AgentEffects>;
 }
 
+/** Per-turn settings (the TUI changes them between turns). */
+export interface TurnOptions {
+  /** Cancels this turn only. Default: the session's signal. */
+  signal?: AbortSignal;
+  /** `--test` / `/test` for this turn; an explicit undefined turns it off. Default: the session's. */
+  testCommand?: string | undefined;
+}
+
 /** Tokens a chat template adds around each message (role markers), generously. */
 const PER_MESSAGE_MARGIN = 8;
 /** Least room left for a reply before the conversation counts as full. */
@@ -89,15 +97,20 @@ export class AgentSession {
     return this.opts.backend;
   }
 
-  /** Runs one turn for `task`. Never throws for task, model, repo or interrupt errors: they end the turn. */
-  async *turn(task: string): AsyncGenerator<AgentEvent, TurnOutcome, undefined> {
-    const { backend, signal } = this.opts;
+  /**
+   * Runs one turn for `task`; `perTurn` overrides the session's signal and test command for this
+   * turn. Never throws for task, model, repo or interrupt errors: they end the turn.
+   */
+  async *turn(task: string, perTurn: TurnOptions = {}): AsyncGenerator<AgentEvent, TurnOutcome, undefined> {
+    const { backend } = this.opts;
+    const signal = perTurn.signal ?? this.opts.signal;
+    const testCommand = "testCommand" in perTurn ? perTurn.testCommand : this.opts.testCommand;
     const outcome: TurnOutcome = { status: "ok", exitCode: 0, applied: [], checkpoints: [], stats: [] };
     try {
       if (task.trim().length === 0) throw new UsageError("the task is empty");
       await this.loadOnce();
       const cachedTokens = this.messages !== undefined ? await this.countAll(this.messages.slice(0, this.sent)) : 0;
-      const prep = (this.messages !== undefined ? await this.followUp(task) : undefined) ?? (await this.fresh(task));
+      const prep = (this.messages !== undefined ? await this.followUp(task) : undefined) ?? (await this.fresh(task, signal));
       const messages = this.messages ?? [];
       yield { type: "context.packed", files: prep.files, tokens: await this.countAll(messages), budget: prep.budget, cachedTokens };
       const result = yield* runRounds({
@@ -107,7 +120,7 @@ export class AgentSession {
         messages,
         format: prep.format,
         scope: this.scope,
-        testCommand: this.opts.testCommand,
+        testCommand,
         decide: this.opts.decide ?? (async () => "apply"),
         effects: this.effects,
         signal,
@@ -144,7 +157,7 @@ export class AgentSession {
   }
 
   /** First turn: pack the repository into a new conversation. */
-  private async fresh(task: string): Promise<Prepared> {
+  private async fresh(task: string, signal: AbortSignal | undefined): Promise<Prepared> {
     const { backend } = this.opts;
     const contextSize = backend.info.contextSize;
     const reserve = this.opts.outputReserve ?? defaultOutputReserve(contextSize);
@@ -165,7 +178,7 @@ export class AgentSession {
       countTokens: (t) => backend.countTokens(t),
       modelKey: backend.info.model,
       ...(this.opts.cacheDir !== undefined ? { cacheDir: path.join(this.opts.cacheDir, "packer") } : {}),
-      ...(this.opts.signal !== undefined ? { signal: this.opts.signal } : {}),
+      ...(signal !== undefined ? { signal } : {}),
     });
     const targetFiles = packed.files.filter((f) => f.role === "target");
     const format = formatForReply([...targetFiles, ...packed.missingTargets.map(() => ({ tokens: 0 }))]);

@@ -221,4 +221,20 @@ describe("agent loop", () => {
     expect(r2.at(-1)?.content).toContain("Edit only: a.txt."); // the scope carries over
     expect(readFileSync(path.join(root, "a.txt"), "utf8")).toBe("AA\n");
   });
+
+  it("takes a per-turn signal and test command, and the session survives a cancelled turn", async () => {
+    const root = makeRepo({ "a.txt": "a\n" });
+    const backend = new FakeBackend({ replies: [whole("a.txt", "b\n"), whole("a.txt", "c\n")] });
+    const session = new AgentSession({ backend, root, targets: ["a.txt"] });
+    const cancelled = new AbortController();
+    cancelled.abort();
+    const first = await collect(session.turn("x", { signal: cancelled.signal }));
+    expect(first.outcome.status).toBe("interrupted");
+    expect(readFileSync(path.join(root, "a.txt"), "utf8")).toBe("a\n");
+    const second = await collect(session.turn("y", { testCommand: "grep -q c a.txt" }));
+    expect(second.outcome).toMatchObject({ status: "ok", exitCode: 0 });
+    // The cancelled turn never reached the model, so this turn got the first reply ("b"), failed the
+    // test, and passed with the second.
+    expect(second.events.filter((e) => e.type === "test.result").map((e) => e.type === "test.result" && e.exitCode)).toEqual([1, 0]);
+  });
 });
