@@ -21,14 +21,16 @@ function render(edits: readonly Edit[]): string {
 }
 
 // Prose never starts like a diff line; a removed line never starts with "-- " (it would read as
-// the next file's `--- ` header).
+// the next file's `--- ` header); a hunk's first line is not blank (trailing blank lines of a hunk
+// are separators, so a hunk of blank lines only would be empty).
 const GRAMMAR = String.raw`root ::= pline* (fdiff pline*)*
 pline ::= ([^+@ \\\n-] any)? "\n"
 fdiff ::= fhead hunk+
 fhead ::= "--- a/" path "\n+++ b/" path "\n" | "--- /dev/null\n+++ b/" path "\n" | "--- a/" path "\n+++ /dev/null\n"
-hunk ::= "@@ -" num ("," num)? " +" num ("," num)? " @@" any "\n" hline+
+hunk ::= "@@ -" num ("," num)? " +" num ("," num)? " @@" any "\n" hfirst "\n" hline*
 num ::= [0-9]{1,6}
-hline ::= (" " any | "-" mline | "+" any | "\\ No newline at end of file")? "\n"
+hline ::= hfirst? "\n"
+hfirst ::= " " any | "-" mline | "+" any | "\\ No newline at end of file"
 mline ::= ([^\n-] any | "-" ([^\n-] any)? | "--" ([^ \n] any)?)?
 ${COMMON_GBNF}
 `;
