@@ -5,7 +5,7 @@
  * line breaks, block markers and, late on, the end of the reply, so that complete replies with
  * edit blocks actually occur; the grammar alone decides what is allowed.
  */
-import { getLlama, LlamaCompletion, TokenBias, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import { getLlama, LlamaCompletion, TokenBias, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureFixtureModel } from "../../fixtures/index.js";
 import { EditParseError, formats, parseEdits, type FormatName } from "../../src/edits/index.js";
@@ -36,7 +36,7 @@ const STARTERS: Record<FormatName, string> = { "search-replace": "<=>a", udiff: 
 function steering(name: FormatName, wrapAfter: number): (text: string) => TokenBias {
   const make = (base: number, boosts: Record<string, number>): TokenBias => {
     const b = new TokenBias(model.tokenizer);
-    for (let t = 0; t < 256; t++) b.set(t, { logit: base });
+    for (let t = 0; t < 256; t++) b.set(t as Token, { logit: base });
     for (const [chars, logit] of Object.entries(boosts)) for (const c of chars) b.set(c, { logit });
     return b;
   };
