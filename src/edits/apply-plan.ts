@@ -15,7 +15,7 @@ export interface ApplyOptions {
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 function tempName(target: string): string {

@@ -54,11 +54,36 @@ interface Loaded {
   isDir: boolean;
 }
 
+/** Context lines around each change in `FileChange.diff`. */
+const CONTEXT = 3;
+
+/**
+ * Unified diff before → after. Only the span between the first and last changed line (plus
+ * context) is diffed: the file around it is the same on both sides, and diffing it is most of the cost.
+ */
 function unifiedDiff(p: string, before: string, after: string, created: boolean, deleted: boolean): { diff: string; added: number; removed: number } {
-  const patch = structuredPatch(created ? "/dev/null" : `a/${p}`, deleted ? "/dev/null" : `b/${p}`, before, after, undefined, undefined, { context: 3 });
+  const a = before.split("\n");
+  const b = after.split("\n");
+  let head = 0;
+  while (head < a.length - 1 && head < b.length - 1 && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - 1 - head && tail < b.length - 1 - head && a[a.length - 2 - tail] === b[b.length - 2 - tail]) tail++;
+  // Keep the context, and the last (unterminated) piece so a final-newline change still shows.
+  const from = Math.max(0, head - CONTEXT);
+  const keepTail = Math.max(0, tail - CONTEXT);
+  const piece = (lines: string[]): string =>
+    keepTail > 0
+      ? lines
+          .slice(from, lines.length - 1 - keepTail)
+          .map((l) => l + "\n")
+          .join("")
+      : lines.slice(from).join("\n");
+  const patch = structuredPatch(created ? "/dev/null" : `a/${p}`, deleted ? "/dev/null" : `b/${p}`, piece(a), piece(b), undefined, undefined, { context: CONTEXT });
   let added = 0;
   let removed = 0;
   for (const h of patch.hunks) {
+    if (h.oldLines > 0 || from > 0) h.oldStart += from;
+    if (h.newLines > 0 || from > 0) h.newStart += from;
     for (const l of h.lines) {
       if (l.startsWith("+")) added++;
       else if (l.startsWith("-")) removed++;
