@@ -3,8 +3,7 @@
  * Tracked, unmodified files are known by git's own blob id (no stat, no read); other files are
  * read only when their stat changed since the cache last saw them.
  */
-import { lstatSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { lstatSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { throwIfAborted } from "../abort.js";
 import { blobHash, type BlobFacts, type FactsCache } from "./facts-cache.js";
@@ -129,7 +128,7 @@ export async function scanFiles(root: string, files: readonly RepoFile[], cache:
     const forced = opts.alwaysInclude?.has(item.path) ?? false;
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(path.join(root, item.path));
+      bytes = readFileSync(path.join(root, item.path)); // sync: see readContents in pack.ts
     } catch {
       out[index] = { ...item, skip: "binary" }; // unreadable (a directory, permissions): list it only
       return;
