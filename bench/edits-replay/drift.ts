@@ -127,13 +127,26 @@ export function driftWhole(edit: WholeEdit, before: string, kinds: ReadonlySet<D
     bi += part.value.length;
   }
   if (!best) return edit;
-  // A model leaves an unchanged line on each side of what it skips (unless it is the file's edge).
+  // A model leaves unchanged context on each side of what it skips (unless it is the file's edge):
+  // up to the first non-blank line, at most three lines.
   let { at, n } = best;
+  const blank = (i: number): boolean => (b[i] ?? "").trim().length === 0;
   if (at > 0) {
-    at++;
-    n--;
+    let k = 0;
+    do {
+      at++;
+      n--;
+      k++;
+    } while (k < 3 && n > 0 && blank(at - 1));
   }
-  if (at + n < b.length) n--;
+  if (at + n < b.length) {
+    let k = 0;
+    do {
+      n--;
+      k++;
+    } while (k < 3 && n > 0 && blank(at + n));
+  }
+  if (n < 4) return edit;
   const line = elisionLine(edit.path, /^[ \t]*/.exec(b[at] ?? "")?.[0] ?? "");
   const lines = [...b.slice(0, at), line, ...b.slice(at + n)];
   return { ...edit, content: text(lines) };
