@@ -24,12 +24,18 @@ export function forcedReplies(...replies: string[]): string {
     .join(path.delimiter);
 }
 
-/** The environment of one spawned command: its own cache folder, no user settings. */
+/**
+ * One temp cache folder per test file, shared by its commands as one user's would be: the saved
+ * KV prefix of the (identical) system prompt is restored instead of prefilled again.
+ */
+const sharedCache = mkdtempSync(path.join(os.tmpdir(), "spark-xdg-"));
+
+/** The environment of one spawned command: a temp cache folder, no user settings. */
 export function sparkEnv(replies: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: mkdtempSync(path.join(os.tmpdir(), "spark-home-")),
-    XDG_CACHE_HOME: mkdtempSync(path.join(os.tmpdir(), "spark-xdg-")),
+    XDG_CACHE_HOME: sharedCache,
     SPARK_FORCED_REPLY: replies,
     NO_COLOR: "1",
     ...extra,
