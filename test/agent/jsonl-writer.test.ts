@@ -28,7 +28,8 @@ describe("JSONL writer", () => {
     for (const s of samples) w.write(s);
     const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual(samples);
-    expect(Object.keys(eventRecord({ ...samples[0], extra: 1 } as AgentEvent))).toEqual(["type", "model", "backend", "contextSize", "cwd"]);
+    const start = { type: "session.start", model: "m", backend: "local", contextSize: 1, cwd: "/", extra: 1 } as const;
+    expect(Object.keys(eventRecord(start))).toEqual(["type", "model", "backend", "contextSize", "cwd"]);
   });
 });
 
