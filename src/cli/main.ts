@@ -17,8 +17,8 @@ function packageVersion(): string {
   return "0.0.0";
 }
 
-/** Builds the `spark` command tree over the given context. */
-export function buildProgram(ctx: CliContext): Command {
+/** Builds the `spark` command tree over the given context (only the commands `argv` needs). */
+export async function buildProgram(ctx: CliContext, argv: readonly string[] = []): Promise<Command> {
   const program = new Command("spark")
     .description("Spark: a real-time terminal pair programmer that runs a local model")
     .version(packageVersion(), "-v, --version")
@@ -28,7 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.stderr.write(s),
     })
     .exitOverride();
-  registerCommands(program, ctx);
+  await registerCommands(program, ctx, argv);
   return program;
 }
 
@@ -43,6 +43,13 @@ export function processContext(): CliContext {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // `spark … | head`: the reader went away; stop quietly instead of crashing with EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(0);
+      throw err;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -56,7 +63,7 @@ export function processContext(): CliContext {
 
 /** Runs the CLI and returns the exit code; errors become one line on stderr. */
 export async function main(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
-  const program = buildProgram(ctx);
+  const program = await buildProgram(ctx, argv);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return ctx.exitCode;
