@@ -11,7 +11,7 @@ import { BackendSlot, type OpenBackend } from "./backend-slot.js";
 import { dirLister, FocusFiles } from "./focus.js";
 import * as history from "./input/history.js";
 import { editorOf, type EditorState } from "./input/editor.js";
-import { keyCommand, type KeyInfo } from "./input/keymap.js";
+import { keyCommand, splitChunk, type KeyInfo } from "./input/keymap.js";
 import { RateMeter } from "./rate-meter.js";
 import { parseSlash } from "./slash/commands.js";
 import { complete } from "./slash/complete.js";
@@ -104,12 +104,9 @@ export class TuiController {
 
   /** One key press (from Ink's useInput). */
   key(input: string, key: KeyInfo): void {
-    // Typed text and a final Enter or Tab can arrive as one chunk (fast typing, tmux send-keys):
-    // split them. Inside a chunk (a paste) they stay text.
-    const last = input.length > 1 ? input[input.length - 1] : undefined;
-    if ((last === "\r" || last === "\t") && !key.return && !key.tab) {
-      this.key(input.slice(0, -1), key);
-      this.key("", { ...key, return: last === "\r", tab: last === "\t" });
+    const presses = splitChunk(input, key);
+    if (presses.length > 1) {
+      for (const [i, k] of presses) this.key(i, k);
       return;
     }
     const s = this.store.getState();

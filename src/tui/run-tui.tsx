@@ -37,6 +37,8 @@ export async function runTui(opts: RunTuiOptions): Promise<TuiResult> {
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: 30,
+    // Only changed lines are rewritten: less for the terminal to parse while text streams.
+    incrementalRendering: true,
   });
   try {
     await controller.start();

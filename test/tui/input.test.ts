@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as ed from "../../src/tui/input/editor.js";
 import { emptyHistory, newer, older, remember } from "../../src/tui/input/history.js";
-import { keyCommand } from "../../src/tui/input/keymap.js";
+import { keyCommand, splitChunk } from "../../src/tui/input/keymap.js";
 import { key } from "./helpers.js";
 
 const at = (text: string, cursor: number): ed.EditorState => ({ text, cursor });
@@ -103,5 +103,33 @@ describe("keymap", () => {
     expect(keyCommand("init-repo", empty, "n", key())).toEqual({ kind: "init", yes: false });
     expect(keyCommand("init-repo", empty, "c", key({ ctrl: true }))).toEqual({ kind: "init", yes: false });
     expect(keyCommand("init-repo", empty, "q", key())).toEqual({ kind: "none" });
+  });
+});
+
+describe("splitChunk", () => {
+  it("separates a final Enter or Tab and every Ctrl-C or Backspace from typed text", () => {
+    expect(splitChunk("fix it\r", key())).toEqual([
+      ["fix it", key()],
+      ["", key({ return: true })],
+    ]);
+    expect(splitChunk("/un\t", key())).toEqual([
+      ["/un", key()],
+      ["", key({ tab: true })],
+    ]);
+    expect(splitChunk("\x03\x03", key())).toEqual([
+      ["c", key({ ctrl: true })],
+      ["c", key({ ctrl: true })],
+    ]);
+    expect(splitChunk("ab\x7fc", key())).toEqual([
+      ["ab", key()],
+      ["", key({ backspace: true })],
+      ["c", key()],
+    ]);
+  });
+
+  it("keeps a paste's inner line breaks and single keys as they are", () => {
+    expect(splitChunk("line 1\rline 2", key())).toEqual([["line 1\rline 2", key()]]);
+    expect(splitChunk("x", key())).toEqual([["x", key()]]);
+    expect(splitChunk("", key({ escape: true }))).toEqual([["", key({ escape: true })]]);
   });
 });

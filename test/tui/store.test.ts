@@ -58,6 +58,35 @@ describe("store", () => {
   });
 });
 
+describe("frame pacing", () => {
+  it("spaces streamed frames by their cost over the budget, within bounds", async () => {
+    const timer = manualTimer();
+    let clock = 0;
+    let frameCost = 10;
+    const store = createStore(reduce, initialState("/r"), { timer, now: () => clock, frameMs: 33, maxFrameMs: 400, budget: 0.05 });
+    store.subscribe(() => (clock += frameCost));
+    store.dispatch({ type: "ui.turn.start", task: "t", at: 0 });
+    expect(store.frameInterval()).toBe(33);
+    store.dispatch({ type: "model.delta", text: "a" });
+    timer.fire();
+    await Promise.resolve();
+    // 10 ms per frame at a 5% budget: one frame per 200 ms.
+    expect(store.frameInterval()).toBe(200);
+    frameCost = 100;
+    store.dispatch({ type: "model.delta", text: "b" });
+    timer.fire();
+    await Promise.resolve();
+    expect(store.frameInterval()).toBe(400);
+    frameCost = 0;
+    for (let i = 0; i < 20; i++) {
+      store.dispatch({ type: "model.delta", text: "c" });
+      timer.fire();
+      await Promise.resolve();
+    }
+    expect(store.frameInterval()).toBe(33);
+  });
+});
+
 describe("rate meter", () => {
   it("counts tokens at most once per interval and reports tokens after the first per second", async () => {
     let now = 0;

@@ -7,6 +7,7 @@ import type { Backend } from "../../inference/backend.js";
 import { defaultModelUri, resolveModel } from "../../inference/model-source/index.js";
 import { cacheDir } from "../../paths.js";
 import type { OpenBackend } from "../../tui/controller.js";
+import type { runTui as RunTui } from "../../tui/run-tui.js";
 import { createBackend } from "../backend-factory.js";
 import { addModelOptions } from "../common-options.js";
 import type { CliContext, CommonOptions } from "../context.js";
@@ -33,7 +34,7 @@ export function registerTui(program: Command, ctx: CliContext): void {
         throw new UsageError("the interactive session needs a terminal; use spark run TASK (or: echo TASK | spark run)");
       }
       const cwd = path.resolve(ctx.cwd, opts.cwd ?? ".");
-      const { runTui } = await import("../../tui/run-tui.js");
+      const { runTui } = await loadTui();
       const result = await runTui({
         // Checked above: both are terminals.
         stdin: ctx.stdin as NodeJS.ReadStream,
@@ -53,6 +54,22 @@ export function registerTui(program: Command, ctx: CliContext): void {
       if (result.error) throw result.error;
       ctx.exitCode = result.exitCode;
     });
+}
+
+/**
+ * Loads the TUI with React's production build: the development build costs several times more
+ * per frame, on the thread that drives decoding. NODE_ENV is restored at once, so commands the
+ * session runs (--test) see the person's own.
+ */
+async function loadTui(): Promise<{ runTui: typeof RunTui }> {
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    return await import("../../tui/run-tui.js");
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
 }
 
 /**

@@ -35,7 +35,7 @@ export function App({ store, onKey, theme }: AppProps): JSX.Element {
   useInput(onKey);
   // The last column stays empty: some terminals wrap when it is written.
   const width = Math.max(20, columns - 1);
-  const liveRows = Math.max(3, Math.min(12, rows - CHROME_ROWS));
+  const liveRows = Math.max(3, Math.min(6, rows - CHROME_ROWS));
   return (
     <>
       <Static key={state.epoch} items={state.log}>

@@ -27,7 +27,7 @@ export function LiveTurnView({ live, width, rows, asking, theme }: LiveTurnViewP
   return (
     <Box flexDirection="column">
       {lines.map((line, i) => (
-        <Text key={i} dimColor wrap="truncate-end">
+        <Text key={i} wrap="truncate-end">
           {line === "" ? " " : line}
         </Text>
       ))}

@@ -93,3 +93,52 @@ function editKey(s: EditorState, input: string, key: KeyInfo): KeyCommand {
   if (key.meta || input === "") return { kind: "none" };
   return edit(ed.insert(s, input));
 }
+
+const NO_KEY: KeyInfo = {
+  return: false,
+  escape: false,
+  ctrl: false,
+  meta: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  home: false,
+  end: false,
+};
+
+/**
+ * Splits one chunk of terminal input into key presses. Ink splits escape sequences but not
+ * typed text from the keys typed with it, so fast typing (or tmux send-keys) can deliver
+ * "fix it\r" or "\x03\x03" at once. Ctrl-C and Backspace count wherever they are; Enter and Tab
+ * only at the end (inside a paste they are text).
+ */
+export function splitChunk(input: string, key: KeyInfo): [string, KeyInfo][] {
+  const flagged = Object.values(key).some((v) => v === true);
+  if (input.length <= 1 || flagged) return [[input, key]];
+  const out: [string, KeyInfo][] = [];
+  let text = "";
+  const flush = (): void => {
+    if (text !== "") out.push([text, NO_KEY]);
+    text = "";
+  };
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i] ?? "";
+    const last = i === input.length - 1;
+    if (ch === "\x03") {
+      flush();
+      out.push(["c", { ...NO_KEY, ctrl: true }]);
+    } else if (ch === "\x7f" || ch === "\b") {
+      flush();
+      out.push(["", { ...NO_KEY, backspace: true }]);
+    } else if (last && (ch === "\r" || ch === "\t")) {
+      flush();
+      out.push(["", { ...NO_KEY, return: ch === "\r", tab: ch === "\t" }]);
+    } else text += ch;
+  }
+  flush();
+  return out;
+}
