@@ -3,7 +3,8 @@ import path from "node:path";
 import { formatSummary, summarize } from "../../agent/summary.js";
 import { runAgent, type AgentOptions } from "../../agent/session.js";
 import { ExitCode, exitCodeOf, formatError, SparkError, UsageError } from "../../errors.js";
-import { findRepoRoot } from "../../git/index.js";
+import { applyPlan, type EditPlan } from "../../edits/index.js";
+import { commitApplied, findRepoRoot } from "../../git/index.js";
 import { cacheDir } from "../../paths.js";
 import { createBackend } from "../backend-factory.js";
 import { addModelOptions } from "../common-options.js";
@@ -15,6 +16,17 @@ import { TextReporter } from "../text-reporter.js";
 export interface AgentCommandOptions extends CommonOptions {
   continue?: boolean;
   anyFile?: boolean;
+  /** `--commit`: commit each applied reply on the current branch. Default false. */
+  commit?: boolean;
+}
+
+/** `--commit`: apply, then commit exactly the applied files with a message from the task (as Aider does). */
+function commitAfterApply(task: string): (root: string, plan: EditPlan) => Promise<void> {
+  const subject = task.trim().split("\n")[0]?.slice(0, 68) ?? "edit";
+  return async (root, plan) => {
+    await applyPlan(root, plan);
+    await commitApplied(root, plan.files.map((f) => f.path), `spark: ${subject}`);
+  };
 }
 
 /** Help text for the test seam (documented where the commands that honour it are). */
@@ -28,6 +40,7 @@ export function addAgentOptions(cmd: Command): Command {
   return addModelOptions(cmd)
     .option("--yes", "apply edits without asking (headless commands always apply)")
     .option("--test <cmd>", "run CMD after the edits; feed failures back to the model (at most 3 rounds)")
+    .option("--commit", "commit each applied reply on the current branch (off by default; checkpoints are kept either way)")
     .addHelpText("after", FORCED_REPLY_HELP);
 }
 
@@ -60,6 +73,7 @@ export async function runAgentCommand(
         cacheDir: cacheDir(ctx.env),
         continueLast: opts.continue === true,
         ...(opts.test !== undefined ? { testCommand: opts.test } : {}),
+        ...(opts.commit === true ? { effects: { apply: commitAfterApply(task) } } : {}),
       };
       const reporter = new TextReporter({ stdout: ctx.stdout, stderr: ctx.stderr, showModelText: text.showModelText });
       const gen = runAgent(task, agentOpts);
