@@ -1,8 +1,8 @@
 import type { EditFailure, EditFailureReason } from "./errors.js";
 import { textLines } from "./formats/line-parser.js";
 import { matchBlock, quoteLines, type MatchOutcome } from "./match/index.js";
+import { mergeElided } from "./lazy-whole.js";
 import { splitElided } from "./match/elision.js";
-import { plain } from "./match/normalize.js";
 import type { Edit, UdiffEdit, UdiffHunk } from "./types.js";
 
 /** One file while a response's edits are applied to it in memory. */
@@ -180,113 +180,3 @@ function applyWhole(state: FileState, content: string, fail: Fail): EditFailure 
   state.exists = true;
   return undefined;
 }
-
-/**
- * A "lazy" whole file (`// ... rest unchanged ...`): each `...` keeps the original lines between
- * the line written just before it and the line written just after it. Those two are found in the
- * original by their neighbourhoods (the lines around them that the content copies), so a line that
- * repeats ("}", "### Changed") lands in the right place. Undefined when they cannot be found.
- */
-function mergeElided(original: readonly string[], content: readonly string[]): string[] | undefined {
-  const keys = original.map(lineKey);
-  const segs = splitElided(content).map((seg) => seg.map((l) => ({ raw: l, key: lineKey(l) })));
-  const out: string[] = (segs[0] ?? []).map((l) => l.raw);
-  let cursor = 0;
-  for (let i = 1; i < segs.length; i++) {
-    const prev = segs[i - 1] ?? [];
-    const next = segs[i] ?? [];
-    let from = -1;
-    const a = lastIndex(prev, (l) => l.key.length > 0 && keys.includes(l.key));
-    if (a < 0) from = i === 1 && prev.every((l) => l.key.length === 0) ? 0 : -1;
-    else {
-      const p = bestAnchor(keys, cursor, keys.length, (q) => windowScore(keys, q, prev, a, -1), prev[a]?.key ?? "");
-      if (p >= 0) from = p + 1 + pairForward(keys, p + 1, prev.slice(a + 1));
-    }
-    if (from < 0) return undefined;
-    let to = -1;
-    const b = next.findIndex((l) => l.key.length > 0 && keys.includes(l.key));
-    if (b < 0) to = i === segs.length - 1 && next.every((l) => l.key.length === 0) ? keys.length : -1;
-    else {
-      const q = bestAnchor(keys, from, keys.length, (r) => windowScore(keys, r, next, b, 1), next[b]?.key ?? "");
-      if (q >= 0) to = q - pairBackward(keys, q, next.slice(0, b));
-    }
-    if (to < from) return undefined;
-    out.push(...original.slice(from, to), ...next.map((l) => l.raw));
-    cursor = to;
-  }
-  return out;
-}
-
-/** Window of neighbours compared when placing an anchor line. */
-const WINDOW = 8;
-
-interface Keyed {
-  raw: string;
-  key: string;
-}
-
-/** How many of the anchor's neighbours in the content (going `dir`) equal the original's around `pos`. */
-function windowScore(keys: readonly string[], pos: number, seg: readonly Keyed[], at: number, dir: 1 | -1): number {
-  let score = 0;
-  for (let k = 0; k < WINDOW; k++) {
-    const c = seg[at + dir * k];
-    if (!c) break;
-    if (keys[pos + dir * k] === c.key) score++;
-  }
-  return score;
-}
-
-/** The position in [from, to) of `key` with the best neighbourhood score (earliest on ties); -1 if none. */
-function bestAnchor(keys: readonly string[], from: number, to: number, score: (pos: number) => number, key: string): number {
-  let best = -1;
-  let bestScore = -1;
-  for (let q = Math.max(0, from); q < to; q++) {
-    if (keys[q] !== key) continue;
-    const s = score(q);
-    if (s > bestScore) {
-      best = q;
-      bestScore = s;
-    }
-  }
-  return best;
-}
-
-/** Original lines from `pos` on that the content lines `lines` copy or rewrite (the rest are insertions). */
-function pairForward(keys: readonly string[], pos: number, lines: readonly Keyed[]): number {
-  let k = 0;
-  for (const l of lines) if (pos + k < keys.length && similar(l.key, keys[pos + k] ?? "")) k++;
-  return k;
-}
-
-/** Original lines before `pos` that the content lines `lines` (read backwards) copy or rewrite. */
-function pairBackward(keys: readonly string[], pos: number, lines: readonly Keyed[]): number {
-  let k = 0;
-  for (let t = lines.length - 1; t >= 0; t--) if (pos - 1 - k >= 0 && similar(lines[t]?.key ?? "", keys[pos - 1 - k] ?? "")) k++;
-  return k;
-}
-
-/** Loose likeness of two line keys (shared character pairs): a rewritten line, not a new one. */
-function similar(x: string, y: string): boolean {
-  if (x === y) return true;
-  if (x.length < 2 || y.length < 2) return false;
-  const pairs = new Map<string, number>();
-  for (let i = 0; i < x.length - 1; i++) pairs.set(x.slice(i, i + 2), (pairs.get(x.slice(i, i + 2)) ?? 0) + 1);
-  let common = 0;
-  for (let i = 0; i < y.length - 1; i++) {
-    const n = pairs.get(y.slice(i, i + 2)) ?? 0;
-    if (n > 0) {
-      common++;
-      pairs.set(y.slice(i, i + 2), n - 1);
-    }
-  }
-  return (2 * common) / (x.length + y.length - 2) >= 0.5;
-}
-
-function lastIndex<T>(xs: readonly T[], pred: (x: T) => boolean): number {
-  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i] as T)) return i;
-  return -1;
-}
-
-const lineKey = (s: string): string => plain(s).trim();
-
-

@@ -135,3 +135,23 @@ describe("on the real file system", () => {
     await expect(planEdits(root, [sr("up/x.ts", "", "x\n")])).rejects.toBeInstanceOf(EditRefusedError);
   });
 });
+
+describe("lazy whole files", () => {
+  const original = ["import x from 'x';", "", "function a() {", "  return 1;", "}", "", "function b() {", "  return 2;", "}", "", "export { a, b };"].join("\n") + "\n";
+
+  it.each([
+    ["a middle elision keeps the skipped lines", "import x from 'x';\n\n// ... existing code ...\n\nfunction b() {\n  return 3;\n}\n\nexport { a, b };\n", original.replace("return 2", "return 3")],
+    ["a leading elision", "// ...\nfunction b() {\n  return 2;\n}\n\nexport { a, b, c };\n", original.replace("export { a, b }", "export { a, b, c }")],
+    ["a trailing elision next to a changed line", "import y from 'y';\n\n// ... rest unchanged ...\n", original.replace("import x from 'x'", "import y from 'y'")],
+  ])("%s", async (_name, content, expected) => {
+    const fs = repo({ "m.ts": original });
+    await apply(fs, [{ kind: "whole", path: "m.ts", content }]);
+    expect(fs.text("/repo/m.ts")).toBe(expected);
+  });
+
+  it("takes '...' literally when the file itself has that line", async () => {
+    const fs = repo({ "stub.py": "def f():\n    ...\n" });
+    await apply(fs, [{ kind: "whole", path: "stub.py", content: "def g():\n    ...\n" }]);
+    expect(fs.text("/repo/stub.py")).toBe("def g():\n    ...\n");
+  });
+});
