@@ -55,8 +55,10 @@ export type Edit = SearchReplaceEdit | UdiffEdit | WholeEdit | DeleteEdit;
 export type ParseEvent = { type: "text"; text: string } | { type: "edit"; edit: Edit };
 
 /**
- * Incremental parser over a model's streamed reply. `push` never waits for more than the current
- * line before reporting prose, except for lines that may still turn out to be a file path.
+ * Incremental parser over a model's streamed reply. Prose is reported as it arrives (a line that
+ * may still turn out to be a file path or a marker is held until it is decided). An edit is
+ * reported as soon as its block closes: at `>>>>>>> REPLACE`, at the closing fence, and for a diff
+ * when the next line is not part of it (next file header, prose, or the end of the reply).
  * Malformed structure throws `EditParseError` (from `push` or `end`); after that the parser is spent.
  */
 export interface EditParser {
