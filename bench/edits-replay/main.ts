@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   }
   const rows = [...cells].map(([k, v]) => {
     const [format, pass] = k.split("/");
-    return { format, pass, passRate: v.pass / v.total, passed: v.pass, total: v.total, usPerKb: v.us / v.kb, msTotal: v.us / 1000 };
+    return { format, pass, passRate: v.pass / v.total, passed: v.pass, total: v.total, usPerKb: v.us / v.kb, msPerReply: v.us / v.total / 1000, kbPerReply: v.kb / v.total };
   });
   const kinds = [...byKind].map(([k, v]) => ({ drift: k, passRate: v.pass / v.total, passed: v.pass, total: v.total }));
   if (opt.json) {
@@ -138,8 +138,8 @@ async function main(): Promise<void> {
     return;
   }
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-  const lines = [`edits-replay: ${commits.length} commits from ${opt.data}`, "", "| format | pass | pass rate | µs/KB (parse+apply) |", "|---|---|---|---|"];
-  for (const r of rows) lines.push(`| ${r.format} | ${r.pass} | ${pct(r.passRate)} (${r.passed}/${r.total}) | ${r.usPerKb.toFixed(0)} |`);
+  const lines = [`edits-replay: ${commits.length} commits from ${opt.data}`, "", "| format | pass | pass rate | µs/KB of reply (parse+plan+apply) | ms/reply | KB/reply |", "|---|---|---|---|---|---|"];
+  for (const r of rows) lines.push(`| ${r.format} | ${r.pass} | ${pct(r.passRate)} (${r.passed}/${r.total}) | ${r.usPerKb.toFixed(0)} | ${r.msPerReply.toFixed(2)} | ${r.kbPerReply.toFixed(1)} |`);
   lines.push("", "| drift kind (within drifted pass) | pass rate |", "|---|---|");
   for (const k of kinds) lines.push(`| ${k.drift} | ${pct(k.passRate)} (${k.passed}/${k.total}) |`);
   process.stdout.write(lines.join("\n") + "\n");
