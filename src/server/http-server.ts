@@ -65,7 +65,7 @@ export async function startServer(opts: ServerOptions): Promise<SparkServer> {
     }
     route(req, res).catch((err: unknown) => {
       const httpErr = err instanceof HttpError ? err : new HttpError(500, err instanceof Error ? err.message : String(err), "server_error");
-      if (httpErr.status >= 500) log(`${req.method ?? "?"} ${req.url ?? "?"} ${httpErr.status} · ${httpErr.message}`);
+      if (httpErr.status >= 500 || httpErr.status === 429) log(`${req.method ?? "?"} ${req.url ?? "?"} ${httpErr.status} · ${httpErr.message}`);
       if (!res.headersSent) sendError(res, httpErr);
       else if (!res.writableEnded) res.end();
       // Leave an unread (e.g. oversized) body for node to drain; the answer is already sent.
