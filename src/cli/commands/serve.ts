@@ -41,6 +41,15 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option("--sequences <n>", "KV sequences: clients/repos whose prefixes stay cached side by side", positiveInt, 4)
     .option("--queue <n>", "requests that may wait for a busy sequence before 429", nonNegativeInt, 16)
     .option("--cwd <dir>", "base of a relative --model path")
+    .addHelpText(
+      "after",
+      `
+Endpoints: GET /v1/models · POST /v1/chat/completions and /v1/completions (stream, usage with
+cached tokens, Predicted Outputs via "prediction") · GET /health · POST /spark/tokenize.
+Requests sharing a prefix go to the sequence holding it; the "user" field or an X-Spark-Session
+header keeps a client on its own sequence. SIGTERM/SIGINT: stop accepting, finish in-flight
+requests, exit 0. Running servers are listed in the cache folder so spark fix/run can use them.`,
+    )
     .action(async (flags: ServeFlags) => {
       await runServe({
         host: flags.host,
