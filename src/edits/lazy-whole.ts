@@ -65,7 +65,7 @@ function fitCost(keys: readonly string[], cut: number, hi: number, lines: readon
     const weight = 1 / (1 + i / 8);
     let found = -1;
     // A short line ("", "}") is found anywhere: only right here does it say anything.
-    const ahead = line.length <= 3 ? 2 : LOOKAHEAD;
+    const ahead = line.length <= 3 ? 1 : LOOKAHEAD;
     for (let k = pos; k < Math.min(hi, pos + ahead); k++) {
       if (keys[k] === line) {
         found = k;
