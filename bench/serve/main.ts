@@ -46,7 +46,7 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const tokens = Number(values.tokens);
-const modelPath = values.model ?? ensureFixtureModel("qwen05b-q8_0");
+const modelPath = values.model !== undefined ? path.resolve(values.model) : ensureFixtureModel("qwen05b-q8_0");
 const common = ["--model", modelPath, "--threads", values.threads, "--context", values.context];
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "spark.js");
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
