@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
+import { UsageError } from "../errors.js";
 
 /** Whether `host` (a --host value) only reaches this machine. */
 export function isLoopbackHost(host: string): boolean {
@@ -27,4 +28,11 @@ export function hostHeaderAllowed(header: string | undefined): boolean {
   if (header === undefined) return true;
   const name = header.startsWith("[") ? header.slice(0, header.indexOf("]") + 1) : (header.split(":")[0] ?? "");
   return isLoopbackHost(name);
+}
+
+/** Refuses (UsageError, exit 2) to listen beyond this machine without an API key. */
+export function assertSafeBind(host: string, apiKey: string | undefined): void {
+  if (!isLoopbackHost(host) && apiKey === undefined) {
+    throw new UsageError(`refusing to listen on ${host} without an API key: pass --api-key KEY or set SPARK_API_KEY`);
+  }
 }

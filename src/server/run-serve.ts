@@ -7,7 +7,7 @@ import { ModelError, UsageError } from "../errors.js";
 import { LocalEngine } from "../inference/engine.js";
 import { createDownloadProgress, defaultModelUri, resolveModel } from "../inference/model-source/index.js";
 import { registerServer } from "../inference/server-registry.js";
-import { isLoopbackHost } from "./auth.js";
+import { assertSafeBind } from "./auth.js";
 import { startServer } from "./http-server.js";
 import { ModelService } from "./model-service.js";
 
@@ -38,9 +38,7 @@ export interface ServeOptions {
 
 export async function runServe(o: ServeOptions): Promise<void> {
   const apiKey = o.apiKey ?? nonEmpty(o.env.SPARK_API_KEY);
-  if (!isLoopbackHost(o.host) && apiKey === undefined) {
-    throw new UsageError(`refusing to listen on ${o.host} without an API key: pass --api-key KEY or set SPARK_API_KEY`);
-  }
+  assertSafeBind(o.host, apiKey);
   const say = (line: string): void => void o.stderr.write(`spark serve: ${line}\n`);
   const uri = o.model ?? defaultModelUri(o.env);
   const download = createDownloadProgress({ stderr: o.stderr, stdout: o.stderr, label: uri });
@@ -94,6 +92,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   }
 }
 
-function nonEmpty(s: string | undefined): string | undefined {
+/** An environment value, unless empty. */
+export function nonEmpty(s: string | undefined): string | undefined {
   return s !== undefined && s.trim() !== "" ? s : undefined;
 }

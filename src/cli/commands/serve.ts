@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { runServe } from "../../server/run-serve.js";
+import { assertSafeBind } from "../../server/auth.js";
 import { positiveInt } from "../common-options.js";
 import type { CliContext } from "../context.js";
 
@@ -51,6 +51,10 @@ header keeps a client on its own sequence. SIGTERM/SIGINT: stop accepting, finis
 requests, exit 0. Running servers are listed in the cache folder so spark fix/run can use them.`,
     )
     .action(async (flags: ServeFlags) => {
+      // Refuse an unsafe bind before paying for node-llama-cpp's import.
+      const envKey = ctx.env.SPARK_API_KEY;
+      assertSafeBind(flags.host, flags.apiKey ?? (envKey !== undefined && envKey.trim() !== "" ? envKey : undefined));
+      const { runServe } = await import("../../server/run-serve.js");
       await runServe({
         host: flags.host,
         port: flags.port,
