@@ -28,9 +28,10 @@ beforeAll(async () => {
   git("init", "-q");
   git("add", ".");
   git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init");
-  const replies = [path.join(home, "reply1.txt"), path.join(home, "reply2.txt")];
+  const replies = [1, 2, 3].map((n) => path.join(home, `reply${n}.txt`));
   writeFileSync(replies[0] ?? "", whole("src/a.ts", "export const x = 2;\n"));
   writeFileSync(replies[1] ?? "", whole("src/b.ts", "export const y = 'new';\n"));
+  writeFileSync(replies[2] ?? "", whole("src/a.ts", "export const x = 3;\n"));
   server = await spawnServe(["--model", ensureFixtureModel("successor"), "--context", "8192", "--threads", "1"], { SPARK_FORCED_REPLY: replies.join(path.delimiter) });
 });
 afterAll(async () => {
@@ -65,6 +66,14 @@ describe("spark fix through spark serve", () => {
     expect(events.find((e) => e.type === "edit.applied")).toMatchObject({ path: "src/b.ts", added: 1, removed: 1 });
     expect(events.at(-1)).toMatchObject({ type: "session.end", status: "ok", exitCode: 0 });
     expect(readFileSync(path.join(repo, "src", "b.ts"), "utf8")).toBe("export const y = 'new';\n");
+  });
+
+  it("without --endpoint, finds the running server for the same model in the cache folder and uses it", async () => {
+    const r = await fix(["--model", ensureFixtureModel("successor"), "--context", "8192", "src/a.ts", "make x three"], { XDG_CACHE_HOME: server.cacheHome });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe(`spark: using spark serve at ${server.url} (pid ${server.child.pid})`);
+    // Only the server's engine has the forced reply that sets 3.
+    expect(readFileSync(path.join(repo, "src", "a.ts"), "utf8")).toBe("export const x = 3;\n");
   });
 
   it("an endpoint that is not listening is a model error (exit 3, one line)", async () => {
