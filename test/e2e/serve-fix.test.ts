@@ -4,7 +4,7 @@
  * real: HTTP client, server, tokenizer, decoding, parsing, checkpoint, apply.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -36,6 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   expect(await server?.stop()).toBe(0);
+  rmSync(home, { recursive: true, force: true });
 });
 
 function fix(args: string[], env: Record<string, string> = {}) {

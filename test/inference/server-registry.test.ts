@@ -1,13 +1,17 @@
-import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { findRunningServer, listServers, registerServer, serversDir, type ServerRecord } from "../../src/inference/server-registry.js";
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function setup(): { env: NodeJS.ProcessEnv; model: string; dir: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), "spark-registry-"));
+  made.push(dir);
   const model = path.join(dir, "m.gguf");
   writeFileSync(model, "GGUF");
   return { env: { XDG_CACHE_HOME: path.join(dir, "cache") }, model, dir };

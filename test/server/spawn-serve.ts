@@ -3,7 +3,7 @@
  * reads the chosen port from its stderr. Lines are collected so tests can wait on log events.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,12 +22,13 @@ export interface ServeProcess {
   waitForLine(re: RegExp): Promise<string>;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
-  /** SIGTERM, then the exit code. */
+  /** SIGTERM, then the exit code (a cache folder this helper made is removed after the exit). */
   stop(): Promise<number | null>;
 }
 
 /** Spawns the server; rejects with its stderr if it exits before listening. */
 export function spawnServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+  const ownCache = env.XDG_CACHE_HOME === undefined;
   const cacheHome = env.XDG_CACHE_HOME ?? mkdtempSync(path.join(os.tmpdir(), "spark-serve-cache-"));
   const child = spawn(process.execPath, [sparkBin, "serve", "--port", "0", ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir(), NO_COLOR: "1", SPARK_MODEL: "", ...env, XDG_CACHE_HOME: cacheHome },
@@ -54,6 +55,7 @@ export function spawnServe(args: string[], env: Record<string, string> = {}): Pr
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  if (ownCache) void exited.then(() => rmSync(cacheHome, { recursive: true, force: true }));
   const waitForLine = (re: RegExp): Promise<string> => {
     const seen = lines.find((l) => re.test(l));
     if (seen !== undefined) return Promise.resolve(seen);
