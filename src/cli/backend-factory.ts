@@ -46,7 +46,9 @@ export async function createBackend(opts: BackendFactoryOptions): Promise<Backen
   download.finish(resolved.path);
   // A `spark serve` already holding this model (and its warm prefix cache) beats loading it again.
   const apiKey = nonEmpty(opts.env.SPARK_API_KEY);
-  const server = await findRunningServer(resolved.path, { env: opts.env, ...(opts.context !== undefined ? { minContext: opts.context } : {}) });
+  // The forced-reply test seam lives in the in-process engine: never hand such a run to a server.
+  const forced = nonEmpty(opts.env.SPARK_FORCED_REPLY) !== undefined;
+  const server = forced ? undefined : await findRunningServer(resolved.path, { env: opts.env, ...(opts.context !== undefined ? { minContext: opts.context } : {}) });
   if (server !== undefined && (!server.auth || apiKey !== undefined)) {
     opts.stderr.write(`spark: using spark serve at ${server.url} (pid ${server.pid})\n`);
     const { openHttpBackend } = await import("../inference/http-backend.js");

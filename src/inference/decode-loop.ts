@@ -27,7 +27,7 @@ export interface DecodeParams {
    * exactly this text. Generation ends with the target.
    */
   target?: readonly Token[];
-  /** Prompt tokens per prefill chunk between progress reports and abort checks. Default 2048. */
+  /** Prompt tokens per prefill chunk between progress reports and abort checks. Default 512. */
   prefillChunk?: number;
   onPrefillProgress?: (done: number, total: number) => void;
   /** Runs when the prompt is in the KV cache (e.g. to note the prefix). */
@@ -83,7 +83,8 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
   if (signal?.aborted) throw abortError(signal);
   stats.cachedTokens = await alignPrefix(sequence, prompt);
   const toPrefill = prompt.slice(stats.cachedTokens, prompt.length - 1);
-  const chunk = p.prefillChunk ?? 2048;
+  // Small chunks: a CPU prefills 512 tokens in about a second, so Ctrl-C is honoured quickly.
+  const chunk = p.prefillChunk ?? 512;
   for (let i = 0; i < toPrefill.length; i += chunk) {
     if (signal?.aborted) throw abortError(signal);
     await sequence.evaluateWithoutGeneratingNewTokens(toPrefill.slice(i, i + chunk));
