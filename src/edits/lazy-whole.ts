@@ -18,8 +18,9 @@ export function mergeElided(original: readonly string[], content: readonly strin
     const prev = (segs[i - 1] ?? []).map(lineKey);
     const next = (segs[i] ?? []).map(lineKey);
     // The content before `...` read backwards from the cut is the content after it read forwards.
-    const from = prev.length === 0 ? cursor : keys.length - bestCut(rkeys, 0, keys.length - cursor, [...prev].reverse());
-    const to = next.length === 0 ? (i === segs.length - 1 ? keys.length : from) : bestCut(keys, from, keys.length, next);
+    // A segment that reaches the file's edge must use up the original up to that edge.
+    const from = prev.length === 0 ? cursor : keys.length - bestCut(rkeys, 0, keys.length - cursor, [...prev].reverse(), i === 1);
+    const to = next.length === 0 ? (i === segs.length - 1 ? keys.length : from) : bestCut(keys, from, keys.length, next, i === segs.length - 1);
     if (to < from) return undefined;
     out.push(...original.slice(from, to), ...(segs[i] ?? []));
     cursor = to;
@@ -34,35 +35,103 @@ const FIT_LINES = 64;
 /** Content lines that pick candidate cuts. */
 const HEAD = 4;
 
-/** The cut in [lo, hi] where `lines` (read forwards from it) fit the original best; earliest on ties. */
-function bestCut(keys: readonly string[], lo: number, hi: number, all: readonly string[]): number {
-  const lines = all.slice(0, FIT_LINES);
+/**
+ * The cut in [lo, hi] where `lines` (read forwards from it) fit the original best; earliest on ties.
+ * `edge`: the lines run to the end of the file, so original lines left over after them count too.
+ */
+function bestCut(keys: readonly string[], lo: number, hi: number, all: readonly string[], edge = false): number {
+  if (edge && all.length * (hi - lo + 1) <= EXACT_CELLS) return edgeCut(keys, lo, hi, all);
+  const lines = edge ? all : all.slice(0, FIT_LINES);
+  const anchored = anchorCuts(keys, lo, hi, all);
   const head = new Set(lines.slice(0, HEAD).filter((k) => k.length > 3 && keys.includes(k)));
-  let best = lo;
-  let bestCost = fitCost(keys, lo, hi, lines);
-  for (let cut = lo + 1; cut <= hi; cut++) {
-    // Cuts near where the first lines occur; every cut when none of them is in the original.
-    let near = head.size === 0;
-    for (let d = 0; d < HEAD && !near; d++) near = head.has(keys[cut + d] ?? "\u0000");
-    if (!near) continue;
-    const cost = fitCost(keys, cut, hi, lines);
+  let best = -1;
+  let bestCost = Infinity;
+  for (let cut = lo; cut <= hi; cut++) {
+    if (anchored) {
+      if (!anchored.has(cut)) continue;
+    } else if (cut > lo) {
+      // Cuts near where the first lines occur; every cut when none of them is in the original.
+      // At the edge, the last cuts too: the first lines may be new ones added at the end.
+      let near = head.size === 0 || (edge && cut > hi - HEAD);
+      for (let d = 0; d < HEAD && !near; d++) near = head.has(keys[cut + d] ?? "\u0000");
+      if (!near) continue;
+    }
+    const cost = fitCost(keys, cut, hi, lines, edge);
     if (cost < bestCost) {
       best = cut;
+      bestCost = cost;
+    }
+  }
+  return best < 0 ? lo : best;
+}
+
+/** Largest alignment table (content lines × cuts) worked out exactly; bigger ones are fitted greedily. */
+const EXACT_CELLS = 4_000_000;
+
+/** What a cut pays when the line written next to the `...` is not the original line there. */
+const ADJACENT_MISS = 1.5;
+
+/**
+ * The cut for lines that run to the file's edge: the one that keeps the most original lines, i.e.
+ * the fewest lines added plus original lines dropped between the cut and the edge (a diff of the
+ * two). Among the anchored cuts when there are any; earliest on ties.
+ */
+function edgeCut(keys: readonly string[], lo: number, hi: number, lines: readonly string[]): number {
+  const anchored = anchorCuts(keys, lo, hi, lines);
+  const m = lines.length;
+  // col[i]: cost of aligning lines[i..] with keys[j..hi), for the current j (walking down from hi).
+  let col = Float64Array.from({ length: m + 1 }, (_, i) => m - i);
+  let best = hi;
+  let bestCost = anchored && !anchored.has(hi) ? Infinity : (col[0] ?? 0) + ADJACENT_MISS;
+  for (let j = hi - 1; j >= lo; j--) {
+    const next = new Float64Array(m + 1);
+    next[m] = hi - j;
+    for (let i = m - 1; i >= 0; i--) {
+      let c = Math.min((next[i + 1] ?? 0) + 1, (col[i] ?? 0) + 1);
+      if (keys[j] === lines[i]) c = Math.min(c, col[i + 1] ?? 0);
+      next[i] = c;
+    }
+    col = next;
+    // The line next to the `...` is normally the original line there: a cut that leaves it unmatched
+    // (a rewritten line kept beside its old self inside the gap) pays for it.
+    const cost = (col[0] ?? 0) + (keys[j] === lines[0] ? 0 : ADJACENT_MISS);
+    if ((!anchored || anchored.has(j)) && cost <= bestCost) {
+      best = j;
       bestCost = cost;
     }
   }
   return best;
 }
 
+/** Lines this short ("", "}", "```") say little about where they are. */
+const weak = (k: string): boolean => k.length <= 3;
+/** How many weak lines next to a `...` are passed over to reach a distinctive one. */
+const WEAK_RUN = 6;
+
+/**
+ * The lines written next to a `...` are the original lines next to what it leaves out. The anchor is
+ * those lines up to and including the first distinctive one; the cuts where all of them stand right
+ * there. Undefined (no constraint) when the distinctive line is not in the original (the model
+ * wrote a new line next to the `...`) or when no cut fits it.
+ */
+function anchorCuts(keys: readonly string[], lo: number, hi: number, lines: readonly string[]): Set<number> | undefined {
+  const n = lines.findIndex((k) => !weak(k));
+  if (n < 0 || n > WEAK_RUN) return undefined;
+  const run = lines.slice(0, n + 1);
+  const cuts = new Set<number>();
+  for (let cut = lo; cut + run.length <= hi; cut++) if (run.every((k, d) => keys[cut + d] === k)) cuts.add(cut);
+  return cuts.size > 0 ? cuts : undefined;
+}
+
 /**
  * Greedy alignment of `lines` with keys[cut..hi): each line is looked for a little ahead; a line not
  * found costs 1, original lines jumped over cost 1 each. Costs fade with distance from the cut.
  */
-function fitCost(keys: readonly string[], cut: number, hi: number, lines: readonly string[]): number {
+function fitCost(keys: readonly string[], cut: number, hi: number, lines: readonly string[], edge: boolean): number {
   let pos = cut;
   let cost = 0;
   lines.forEach((line, i) => {
-    const weight = 1 / (1 + i / 8);
+    const weight = edge ? 1 : 1 / (1 + i / 8);
     let found = -1;
     // A short line ("", "}") is found anywhere: only right here does it say anything.
     const ahead = line.length <= 3 ? 1 : LOOKAHEAD;
@@ -83,7 +152,8 @@ function fitCost(keys: readonly string[], cut: number, hi: number, lines: readon
       pos = found + 1;
     }
   });
-  return cost;
+  // At the file's edge, original lines the content never reached would be deleted.
+  return edge ? cost + Math.max(0, hi - pos) : cost;
 }
 
 const lineKey = (s: string): string => plain(s).trim();
