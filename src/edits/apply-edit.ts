@@ -164,14 +164,21 @@ function applyWhole(state: FileState, content: string, fail: Fail): EditFailure 
   const elided = state.exists && lines.some((l) => splitElided([l]).length > 1 && !state.lines.includes(l));
   if (elided) {
     const merged = mergeElided(state.lines, lines);
-    if (merged === undefined) {
+    if (!merged.ok && merged.reason === "ambiguous") {
+      return fail(
+        "ambiguous",
+        `the whole-file content's "..." line ${merged.elision} fits more than one place in the file`,
+        `Your content for ${state.path} leaves parts out with "..." and the lines around "..." number ${merged.elision} fit more than one place in the file. Write out a few more unchanged lines on each side of it, or send the complete file content.`,
+      );
+    }
+    if (!merged.ok) {
       return fail(
         "bad-edit",
         `the whole-file content has "..." lines that do not fit the file`,
         `Your content for ${state.path} leaves parts out with "..." and the lines around them are not in the file. Send the complete file content.`,
       );
     }
-    lines = merged;
+    lines = merged.lines;
   }
   // The file keeps its final newline (a fenced block cannot say whether the last line had one).
   if (!state.exists || state.lines.length === 0) state.finalNewline = lines.length > 0;

@@ -7,8 +7,11 @@ import { plain } from "./match/normalize.js";
  * the cut where the neighbouring content lines line up best with the original (few content lines
  * unmatched, few original lines skipped), near lines weighing more; so lines that repeat ("}",
  * "### Changed") and lines the model inserted or changed next to the `...` do not mislead it.
+ * The lines written next to a `...` anchor it (see `anchorCuts`); content that runs to the file's
+ * start or end is placed by an exact diff (see `edgeCut`). Fails with "ambiguous" when two places
+ * fit equally well (never a guess), "misfit" when the pieces cannot be put in order.
  */
-export function mergeElided(original: readonly string[], content: readonly string[]): string[] | undefined {
+export function mergeElided(original: readonly string[], content: readonly string[]): MergeResult {
   const keys = original.map(lineKey);
   const rkeys = [...keys].reverse();
   const segs = splitElided(content);
@@ -19,14 +22,20 @@ export function mergeElided(original: readonly string[], content: readonly strin
     const next = (segs[i] ?? []).map(lineKey);
     // The content before `...` read backwards from the cut is the content after it read forwards.
     // A segment that reaches the file's edge must use up the original up to that edge.
-    const from = prev.length === 0 ? cursor : keys.length - bestCut(rkeys, 0, keys.length - cursor, [...prev].reverse(), i === 1);
+    const back = prev.length === 0 ? keys.length - cursor : bestCut(rkeys, 0, keys.length - cursor, [...prev].reverse(), i === 1);
+    if (back === undefined) return { ok: false, reason: "ambiguous", elision: i };
+    const from = keys.length - back;
     const to = next.length === 0 ? (i === segs.length - 1 ? keys.length : from) : bestCut(keys, from, keys.length, next, i === segs.length - 1);
-    if (to < from) return undefined;
+    if (to === undefined) return { ok: false, reason: "ambiguous", elision: i };
+    if (to < from) return { ok: false, reason: "misfit", elision: i };
     out.push(...original.slice(from, to), ...(segs[i] ?? []));
     cursor = to;
   }
-  return out;
+  return { ok: true, lines: out };
 }
+
+/** The merged file, or why the `...` lines could not be placed (`elision`: which one, from 1). */
+export type MergeResult = { ok: true; lines: string[] } | { ok: false; reason: "ambiguous" | "misfit"; elision: number };
 
 /** How far ahead in the original a content line is looked for. */
 const LOOKAHEAD = 40;
@@ -36,10 +45,10 @@ const FIT_LINES = 64;
 const HEAD = 4;
 
 /**
- * The cut in [lo, hi] where `lines` (read forwards from it) fit the original best; earliest on ties.
- * `edge`: the lines run to the end of the file, so original lines left over after them count too.
+ * The cut in [lo, hi] where `lines` (read forwards from it) fit the original best; earliest on ties,
+ * except at the file's edge (`edge`: the lines run to it), where a tie is undefined (ambiguous).
  */
-function bestCut(keys: readonly string[], lo: number, hi: number, all: readonly string[], edge = false): number {
+function bestCut(keys: readonly string[], lo: number, hi: number, all: readonly string[], edge = false): number | undefined {
   if (edge && all.length * (hi - lo + 1) <= EXACT_CELLS) return edgeCut(keys, lo, hi, all);
   const lines = edge ? all : all.slice(0, FIT_LINES);
   const anchored = anchorCuts(keys, lo, hi, all);
@@ -74,15 +83,17 @@ const ADJACENT_MISS = 1.5;
 /**
  * The cut for lines that run to the file's edge: the one that keeps the most original lines, i.e.
  * the fewest lines added plus original lines dropped between the cut and the edge (a diff of the
- * two). Among the anchored cuts when there are any; earliest on ties.
+ * two). Among the anchored cuts when there are any. Undefined when two cuts tie: each gives a
+ * different file, and nothing says which one the model meant.
  */
-function edgeCut(keys: readonly string[], lo: number, hi: number, lines: readonly string[]): number {
+function edgeCut(keys: readonly string[], lo: number, hi: number, lines: readonly string[]): number | undefined {
   const anchored = anchorCuts(keys, lo, hi, lines);
   const m = lines.length;
   // col[i]: cost of aligning lines[i..] with keys[j..hi), for the current j (walking down from hi).
   let col = Float64Array.from({ length: m + 1 }, (_, i) => m - i);
   let best = hi;
   let bestCost = anchored && !anchored.has(hi) ? Infinity : (col[0] ?? 0) + ADJACENT_MISS;
+  let tied = false;
   for (let j = hi - 1; j >= lo; j--) {
     const next = new Float64Array(m + 1);
     next[m] = hi - j;
@@ -95,12 +106,15 @@ function edgeCut(keys: readonly string[], lo: number, hi: number, lines: readonl
     // The line next to the `...` is normally the original line there: a cut that leaves it unmatched
     // (a rewritten line kept beside its old self inside the gap) pays for it.
     const cost = (col[0] ?? 0) + (keys[j] === lines[0] ? 0 : ADJACENT_MISS);
-    if ((!anchored || anchored.has(j)) && cost <= bestCost) {
+    if (anchored && !anchored.has(j)) continue;
+    if (cost === bestCost) tied = true;
+    else if (cost < bestCost) {
       best = j;
       bestCost = cost;
+      tied = false;
     }
   }
-  return best;
+  return tied ? undefined : best;
 }
 
 /** Lines this short ("", "}", "```") say little about where they are. */
