@@ -5,7 +5,8 @@
  * Runs alternate (ABBA) so drift on a shared machine hits both modes alike; medians are compared.
  *
  * Run: `npm run build && node --import tsx bench/tui/main.ts [--model successor|qwen05b-q8_0|PATH]
- *       [--runs N] [--threads N] [--context N] [--json]`. Target: TUI ≥ 0.95 × headless.
+ *       [--runs N] [--threads N] [--context N] [--prose N] [--json]`. Target: TUI ≥ 0.95 × headless.
+ * `--prose N`: lines of prose before and after the edit blocks (default 6; fewer for slow models).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "3" },
     threads: { type: "string" },
     context: { type: "string", default: "4096" },
+    prose: { type: "string", default: "6" },
     json: { type: "boolean", default: false },
   },
 });
@@ -54,12 +56,13 @@ function sourceFile(): string {
   return lines.join("\n");
 }
 
-/** A realistic answer: prose, two SEARCH/REPLACE blocks, more prose (≈ 2 kB). */
+/** A realistic answer: prose, two SEARCH/REPLACE blocks, more prose (≈ 2 kB at the default). */
 function writeReply(): string {
+  const lines = Math.max(0, Number(args.prose));
   const prose = (n: number): string =>
     Array.from({ length: n }, (_, i) => `Step ${i + 1}: the greeting now reads its prefix from the options, so callers can change it without touching this module.`).join("\n");
   const reply = [
-    prose(6),
+    prose(lines),
     "",
     "src/greet.ts",
     "<<<<<<< SEARCH",
@@ -81,7 +84,7 @@ function writeReply(): string {
     '  return `${opts.greeting ?? "Hello"}, ${opts.name}`;',
     ">>>>>>> REPLACE",
     "",
-    prose(5),
+    prose(lines),
     "",
   ].join("\n");
   const file = path.join(home, "reply.txt");

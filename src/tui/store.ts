@@ -20,7 +20,7 @@ export interface StoreOptions {
   frameMs?: number;
   /** Most time between two frames of streamed text, however costly they are. Default 400 ms. */
   maxFrameMs?: number;
-  /** Share of the thread's time streamed frames may take. Default 0.03. */
+  /** Share of the thread's time streamed frames may take. Default 0.02. */
   budget?: number;
   /** Default: setTimeout/clearTimeout. */
   timer?: FrameTimer;
@@ -53,7 +53,7 @@ function isStreaming(action: Action): boolean {
 export function createStore(reduce: (s: TuiState, a: Action) => TuiState, initial: TuiState, opts: StoreOptions = {}): TuiStore {
   const minFrame = opts.frameMs ?? 33;
   const maxFrame = Math.max(minFrame, opts.maxFrameMs ?? 400);
-  const budget = opts.budget ?? 0.03;
+  const budget = opts.budget ?? 0.02;
   const timer = opts.timer ?? realTimer;
   const now = opts.now ?? (() => performance.now());
   const listeners = new Set<() => void>();

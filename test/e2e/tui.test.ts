@@ -62,7 +62,7 @@ function replyFiles(): string {
 }
 
 describe.skipIf(!hasTmux())("spark TUI in a terminal", () => {
-  it("task → diff → y applies and names the checkpoint → /undo restores → Ctrl-C cancels mid-stream → the session goes on", async () => {
+  it("task → diff → y applies and names the checkpoint → /undo restores → Ctrl-C cancels mid-stream → the session goes on → resize", async () => {
     const repo = gitRepo();
     const t = TmuxSession.start({ dir: mkdtempSync(path.join(home, "tmux-")), cwd: repo, argv: ["node", bin, ...MODEL_ARGS], env: env({ SPARK_FORCED_REPLY: replyFiles() }) });
     sessions.push(t);
@@ -95,6 +95,10 @@ describe.skipIf(!hasTmux())("spark TUI in a terminal", () => {
     t.type("are you still there");
     t.press("Enter");
     await t.waitFor((s) => s.includes("All good here.") && /✓ done, no changes · \d+ tok at/.test(s), "the next turn's answer");
+
+    t.resize(50, 20);
+    await t.waitFor(() => /^[^·]+ · [\d.]+ tok\/s · ctx [\d.k]+\/4\.1k · ckpt 2$/.test(t.lastLine()), "the status bar refit to 50 columns");
+    expect(t.lastLine().length).toBeLessThan(50);
 
     t.press("C-c");
     await t.waitFor((s) => s.includes("press Ctrl-C again to exit"), "the exit hint");

@@ -62,6 +62,11 @@ export class TmuxSession {
     this.tmux("send-keys", "-t", "t", ...keys);
   }
 
+  /** Resizes the terminal. */
+  resize(columns: number, rows: number): void {
+    this.tmux("resize-window", "-t", "t", "-x", String(columns), "-y", String(rows));
+  }
+
   /** The screen and its scrollback, wrapped lines joined, trailing blank lines dropped. */
   screen(): string {
     return this.tmux("capture-pane", "-p", "-J", "-t", "t", "-S", "-500").replace(/\s+$/, "");

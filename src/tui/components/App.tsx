@@ -1,5 +1,5 @@
 import { Box, Static, Text, useInput } from "ink";
-import type { JSX } from "react";
+import { useMemo, type JSX } from "react";
 import type { KeyInfo } from "../input/keymap.js";
 import { useTerminalSize } from "../hooks/useTerminalSize.js";
 import { useTuiState } from "../hooks/useTuiState.js";
@@ -22,6 +22,8 @@ export interface AppProps {
   theme: Theme;
 }
 
+const PLACEHOLDER = "describe a change, or /help";
+
 /** Lines the live area keeps for everything but streaming text (prompt, status, hints). */
 const CHROME_ROWS = 8;
 
@@ -36,6 +38,10 @@ export function App({ store, onKey, theme }: AppProps): JSX.Element {
   // The last column stays empty: some terminals wrap when it is written.
   const width = Math.max(20, columns - 1);
   const liveRows = Math.max(3, Math.min(6, rows - CHROME_ROWS));
+  // While text streams only the live turn changes: the same element objects let React skip the rest.
+  const active = state.mode === "idle" || state.mode === "starting";
+  const input = useMemo(() => <InputBox editor={state.input} active={active} theme={theme} placeholder={active ? PLACEHOLDER : undefined} />, [state.input, active, theme]);
+  const statusBar = useMemo(() => <StatusBar status={state.status} width={width} theme={theme} />, [state.status, width, theme]);
   return (
     <>
       <Static key={state.epoch} items={state.log}>
@@ -53,16 +59,12 @@ export function App({ store, onKey, theme }: AppProps): JSX.Element {
         {state.hint !== undefined ? <Text dimColor>{state.hint}</Text> : null}
         {state.mode !== "init-repo" ? (
           <Box marginTop={state.live || state.approval ? 0 : 1}>
-            <InputBox editor={state.input} active={state.mode === "idle" || state.mode === "starting"} theme={theme} placeholder={placeholder(state.mode)} />
+            {input}
           </Box>
         ) : null}
         {state.completions.length > 0 ? <Completions items={state.completions} width={width} /> : null}
-        <StatusBar status={state.status} width={width} theme={theme} />
+        {statusBar}
       </Box>
     </>
   );
-}
-
-function placeholder(mode: string): string | undefined {
-  return mode === "idle" || mode === "starting" ? "describe a change, or /help" : undefined;
 }
