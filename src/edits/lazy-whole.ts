@@ -46,7 +46,8 @@ const HEAD = 4;
 
 /**
  * The cut in [lo, hi] where `lines` (read forwards from it) fit the original best; earliest on ties,
- * except at the file's edge (`edge`: the lines run to it), where a tie is undefined (ambiguous).
+ * except at the file's edge (`edge`: the lines run to it), where `edgeCut` decides and a tie is
+ * undefined (ambiguous); beyond EXACT_CELLS the greedy fit stands in for it there too.
  */
 function bestCut(keys: readonly string[], lo: number, hi: number, all: readonly string[], edge = false): number | undefined {
   if (edge && all.length * (hi - lo + 1) <= EXACT_CELLS) return edgeCut(keys, lo, hi, all);
@@ -91,18 +92,18 @@ function edgeCut(keys: readonly string[], lo: number, hi: number, lines: readonl
   const m = lines.length;
   // col[i]: cost of aligning lines[i..] with keys[j..hi), for the current j (walking down from hi).
   let col = Float64Array.from({ length: m + 1 }, (_, i) => m - i);
+  let next = new Float64Array(m + 1);
   let best = hi;
   let bestCost = anchored && !anchored.has(hi) ? Infinity : (col[0] ?? 0) + ADJACENT_MISS;
   let tied = false;
   for (let j = hi - 1; j >= lo; j--) {
-    const next = new Float64Array(m + 1);
     next[m] = hi - j;
     for (let i = m - 1; i >= 0; i--) {
       let c = Math.min((next[i + 1] ?? 0) + 1, (col[i] ?? 0) + 1);
       if (keys[j] === lines[i]) c = Math.min(c, col[i + 1] ?? 0);
       next[i] = c;
     }
-    col = next;
+    [col, next] = [next, col];
     // The line next to the `...` is normally the original line there: a cut that leaves it unmatched
     // (a rewritten line kept beside its old self inside the gap) pays for it.
     const cost = (col[0] ?? 0) + (keys[j] === lines[0] ? 0 : ADJACENT_MISS);
