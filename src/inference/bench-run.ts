@@ -4,13 +4,13 @@ import type { LocalEngine } from "./engine.js";
 
 /** What `spark bench` measures. */
 export interface BenchOptions {
-  /** Prompt sizes for prefill. Default [512, 4096, 8192]. */
+  /** Prompt sizes for prefill. Default [512, 4096] (8k and up with `--full`: a 2-vCPU VM prefills the 0.5B shape at ~46 tok/s). */
   prefillSizes?: readonly number[];
   /** Tokens decoded for plain decode speed. Default 128. */
   decodeTokens?: number;
-  /** Size of the file rewritten in the copy-heavy edit. Default 384 tokens. */
+  /** Size of the file rewritten in the copy-heavy edit. Default 256 tokens. */
   editTokens?: number;
-  /** Prefix size for the cold / warm / restored TTFT. Default 8192. */
+  /** Prefix size for the cold / warm / restored TTFT. Default 4096. */
   ttftPrefix?: number;
   onStep?: (line: string) => void;
   signal?: AbortSignal;
@@ -100,8 +100,8 @@ export async function runBench(engine: LocalEngine, options: BenchOptions = {}):
   const limit = engine.plan.contextSize - 256;
   const prefill: Record<string, number> = {};
   let headline = 0;
-  const prefixSize = Math.min(options.ttftPrefix ?? 8192, limit - 64);
-  for (const size of options.prefillSizes ?? [512, 4096, 8192]) {
+  const prefixSize = Math.min(options.ttftPrefix ?? 4096, limit - 64);
+  for (const size of options.prefillSizes ?? [512, 4096]) {
     // The cold-TTFT run below is a prefill of this size: measured once, reported for both.
     if (size === prefixSize) continue;
     if (size > limit) {
@@ -121,10 +121,10 @@ export async function runBench(engine: LocalEngine, options: BenchOptions = {}):
   say(`decode: ${d.stats.decodeTps} tok/s`);
 
   // Copy-heavy edit: rewrite a file with three small changes.
-  const file = noise(options.editTokens ?? 384, 11);
+  const file = noise(options.editTokens ?? 256, 11);
   const edited = [...file];
   for (const at of [0.2, 0.5, 0.8]) edited.splice(Math.floor(at * file.length), 6, ...noise(6, Math.floor(at * 100)));
-  const prompt = [...noise(200, 3), ...file, ...noise(40, 5)];
+  const prompt = [...noise(64, 3), ...file, ...noise(24, 5)];
   await engine.clearSequence();
   const plain = await run(engine, { prompt, target: edited, maxTokens: edited.length, draftSource: null, persist: false, signal: options.signal });
   await engine.clearSequence();
