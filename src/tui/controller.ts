@@ -59,7 +59,7 @@ export class TuiController {
   private readonly focus: FocusFiles;
   private session: AgentSession | undefined;
   private agentOpts: AgentOptions | undefined;
-  private testCommand: string | undefined;
+  private readonly test: { command: string | undefined };
   private turnAbort: AbortController | undefined;
   private cancelledByCtrlC = false;
   private answer: ((d: "apply" | "reject") => void) | undefined;
@@ -71,7 +71,7 @@ export class TuiController {
   constructor(private readonly deps: TuiDeps) {
     this.now = deps.now ?? (() => performance.now());
     this.store = createStore(reduce, initialState(deps.cwd, { autoApply: deps.autoApply ?? false }), deps.store);
-    this.testCommand = deps.testCommand;
+    this.test = { command: deps.testCommand };
     this.model = new BackendSlot(deps.openBackend, this.dispatch, this.now, deps.cwd, this.lifetime.signal);
     this.focus = new FocusFiles(() => this.root ?? deps.cwd, deps.cwd);
     this.rate = new RateMeter({
@@ -179,7 +179,7 @@ export class TuiController {
       if (this.agentOpts) {
         // AgentSession reads these per turn (see the report: a per-turn options argument would replace this).
         this.agentOpts.signal = turn.signal;
-        this.agentOpts.testCommand = this.testCommand;
+        this.agentOpts.testCommand = this.test.command;
       }
       const gen = session.turn(this.focus.message(task));
       for (;;) {
@@ -274,23 +274,14 @@ export class TuiController {
   }
 
   private slashHost(): SlashHost {
-    const focus = this.focus;
-    const test = { get: () => this.testCommand, set: (c: string | undefined) => (this.testCommand = c) };
     return {
       state: () => this.store.getState(),
       log: this.log,
       setCheckpoint: (id) => this.dispatch({ type: "ui.checkpoint", id }),
       git: this.deps.git,
       root: this.root ?? this.deps.cwd,
-      get focus() {
-        return focus.files;
-      },
-      addFocus: (paths) => focus.add(paths),
-      dropFocus: (paths) => focus.drop(paths),
-      get testCommand() {
-        return test.get();
-      },
-      setTestCommand: (cmd) => void test.set(cmd),
+      focus: this.focus,
+      test: this.test,
       switchModel: (uri) => {
         this.session = undefined;
         this.log({ kind: "notice", text: `loading ${uri}…`, tone: "dim" });

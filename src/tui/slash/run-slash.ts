@@ -6,6 +6,7 @@ import type { CheckpointInfo, UndoResult } from "../../git/index.js";
 import { formatCount, plural } from "../format.js";
 import { shortModelName } from "../lines.js";
 import type { LogItem, TuiState } from "../state/types.js";
+import type { FocusFiles } from "../focus.js";
 import { helpLines, type SlashCommand } from "./commands.js";
 
 /** The git operations the TUI uses. */
@@ -23,12 +24,9 @@ export interface SlashHost {
   setCheckpoint(id: string): void;
   git: TuiGit;
   root: string;
-  focus: string[];
-  /** Adds repo-relative files that exist; returns those that do not. */
-  addFocus(paths: readonly string[]): Promise<string[]>;
-  dropFocus(paths: readonly string[]): void;
-  testCommand: string | undefined;
-  setTestCommand(cmd: string | undefined): void;
+  focus: FocusFiles;
+  /** The command run after each applied change (`--test`, /test). */
+  test: { command: string | undefined };
   switchModel(uri: string): void;
   clear(): void;
   exit(): void;
@@ -52,16 +50,16 @@ async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
       return host.exit();
     case "add": {
       if (cmd.args.length === 0) return notice("usage: /add FILE...", "warn");
-      const missing = await host.addFocus(cmd.args);
+      const missing = await host.focus.add(cmd.args);
       if (missing.length > 0) notice(`no such file: ${missing.join(", ")}`, "error");
-      return notice(`focus: ${host.focus.length > 0 ? host.focus.join(", ") : "(none)"}`);
+      return notice(`focus: ${host.focus.files.length > 0 ? host.focus.files.join(", ") : "(none)"}`);
     }
     case "drop":
-      host.dropFocus(cmd.args);
-      return notice(`focus: ${host.focus.length > 0 ? host.focus.join(", ") : "(none)"}`);
+      host.focus.drop(cmd.args);
+      return notice(`focus: ${host.focus.files.length > 0 ? host.focus.files.join(", ") : "(none)"}`);
     case "files": {
       const s = host.state().status;
-      const lines = host.focus.length > 0 ? host.focus : ["(no focus files: /add FILE)"];
+      const lines = host.focus.files.length > 0 ? host.focus.files : ["(no focus files: /add FILE)"];
       return host.log({ kind: "list", title: `Focus files · ${plural(s.files, "file")} packed in the context`, lines });
     }
     case "undo": {
@@ -103,12 +101,12 @@ async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
       });
     }
     case "test": {
-      if (cmd.rest === "") return notice(host.testCommand !== undefined ? `test command: ${host.testCommand}` : "no test command (/test CMD sets one)");
+      if (cmd.rest === "") return notice(host.test.command !== undefined ? `test command: ${host.test.command}` : "no test command (/test CMD sets one)");
       if (cmd.rest === "off") {
-        host.setTestCommand(undefined);
+        host.test.command = undefined;
         return notice("test command off");
       }
-      host.setTestCommand(cmd.rest);
+      host.test.command = cmd.rest;
       return notice(`after each applied change: ${cmd.rest}`);
     }
     case "clear":
