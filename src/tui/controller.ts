@@ -58,7 +58,7 @@ export class TuiController {
   private readonly model: BackendSlot;
   private readonly focus: FocusFiles;
   private session: AgentSession | undefined;
-  private agentOpts: AgentOptions | undefined;
+  private sessionStarted = false;
   private readonly test: { command: string | undefined };
   private turnAbort: AbortController | undefined;
   private cancelledByCtrlC = false;
@@ -176,12 +176,7 @@ export class TuiController {
       const backend = await this.model.wait(turn.signal);
       if (backend === undefined) throw new Error("no model is loaded (/model URI loads one)");
       const session = this.ensureSession(backend);
-      if (this.agentOpts) {
-        // AgentSession reads these per turn (see the report: a per-turn options argument would replace this).
-        this.agentOpts.signal = turn.signal;
-        this.agentOpts.testCommand = this.test.command;
-      }
-      const gen = session.turn(this.focus.message(task));
+      const gen = session.turn(this.focus.message(task), { signal: turn.signal, testCommand: this.test.command });
       for (;;) {
         const next = await gen.next();
         if (next.done) {
@@ -211,8 +206,7 @@ export class TuiController {
 
   private ensureSession(backend: AgentOptions["backend"]): AgentSession {
     if (this.session) return this.session;
-    const first = this.agentOpts === undefined;
-    this.agentOpts = {
+    this.session = new AgentSession({
       ...this.deps.agent,
       backend,
       root: this.root ?? this.deps.cwd,
@@ -220,9 +214,10 @@ export class TuiController {
       targets: this.focus.markPacked(),
       anyFile: true,
       decide: this.decide,
-      continueLast: first && this.deps.agent?.continueLast === true,
-    };
-    this.session = new AgentSession(this.agentOpts);
+      // --continue resumes the stored conversation once; /clear and /model start new ones.
+      continueLast: !this.sessionStarted && this.deps.agent?.continueLast === true,
+    });
+    this.sessionStarted = true;
     return this.session;
   }
 

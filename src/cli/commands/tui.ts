@@ -5,6 +5,7 @@ import { UsageError } from "../../errors.js";
 import { findRepoRoot, initRepo, listCheckpoints, undoCheckpoint } from "../../git/index.js";
 import type { Backend } from "../../inference/backend.js";
 import { defaultModelUri, resolveModel } from "../../inference/model-source/index.js";
+import { findRunningServer } from "../../inference/server-registry.js";
 import { cacheDir } from "../../paths.js";
 import type { OpenBackend } from "../../tui/controller.js";
 import type { runTui as RunTui } from "../../tui/run-tui.js";
@@ -74,7 +75,8 @@ async function loadTui(): Promise<{ runTui: typeof RunTui }> {
 
 /**
  * Opens the backend with progress reported to the TUI instead of drawn on stderr (Ink owns the
- * screen). An endpoint goes through the shared factory, silenced.
+ * screen): the shared factory's steps, with callbacks. An endpoint goes through the factory itself,
+ * silenced.
  */
 function tuiBackendOpener(ctx: CliContext, opts: TuiCommandOptions, cwd: string): OpenBackend {
   return async (model, onProgress, signal): Promise<Backend> => {
@@ -89,6 +91,15 @@ function tuiBackendOpener(ctx: CliContext, opts: TuiCommandOptions, cwd: string)
       signal,
       onProgress: (p) => onProgress({ phase: "download", done: p.downloadedBytes, total: p.totalBytes }),
     });
+    // As in the shared factory: a `spark serve` holding this model beats loading it again (never
+    // for the forced-reply test seam, which lives in the in-process engine).
+    const apiKey = nonEmpty(ctx.env.SPARK_API_KEY);
+    const forced = nonEmpty(ctx.env.SPARK_FORCED_REPLY) !== undefined;
+    const server = forced ? undefined : await findRunningServer(resolved.path, { env: ctx.env, ...(opts.context !== undefined ? { minContext: opts.context } : {}) });
+    if (server !== undefined && (!server.auth || apiKey !== undefined)) {
+      const { openHttpBackend } = await import("../../inference/http-backend.js");
+      return openHttpBackend({ endpoint: server.url, model: server.model, apiKey, signal });
+    }
     const { openLocalBackend } = await import("../../inference/index.js");
     return openLocalBackend({
       modelPath: resolved.path,
