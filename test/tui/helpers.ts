@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterAll } from "vitest";
 import type { KeyInfo } from "../../src/tui/input/keymap.js";
 import { emptyStats, type Backend, type BackendInfo, type GenerateChunk, type GenerateRequest } from "../../src/inference/backend.js";
 
@@ -11,6 +12,7 @@ writeFileSync(path.join(home, "gitconfig"), "[user]\n\tname = Test\n\temail = te
 process.env.GIT_CONFIG_GLOBAL = path.join(home, "gitconfig");
 process.env.GIT_CONFIG_NOSYSTEM = "1";
 process.env.XDG_CACHE_HOME = path.join(home, "cache");
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** A temp git repository with `files` committed; `cleanup` removes it. */
 export function makeRepo(files: Record<string, string>): { dir: string; cleanup: () => void } {
