@@ -63,13 +63,19 @@ export function registerTui(program: Command, ctx: CliContext): void {
  * session runs (--test) see the person's own.
  */
 async function loadTui(): Promise<{ runTui: typeof RunTui }> {
-  const before = process.env.NODE_ENV;
+  // Ink reads CI/CONTINUOUS_INTEGRATION once, at import, and then draws only the final frame.
+  // The TUI runs only on a terminal, where a person wants live frames whatever CI says.
+  const saved = { NODE_ENV: process.env.NODE_ENV, CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
   process.env.NODE_ENV = "production";
+  process.env.CI = "0";
+  process.env.CONTINUOUS_INTEGRATION = "0";
   try {
     return await import("../../tui/run-tui.js");
   } finally {
-    if (before === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = before;
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   }
 }
 
