@@ -5,21 +5,13 @@
  *
  *   node --import tsx bench/edits-replay/main.ts [--data FILE] [--limit N] [--json] [--verbose]
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { splitLines } from "../../src/edits/document.js";
 import { applyPlan, createMemoryFs, formats, isEditError, planEdits, type Edit, type FormatName } from "../../src/edits/index.js";
 import { driftSearchReplace, driftUdiff, driftWhole, indentUnit, Rng, type DriftKind } from "./drift.js";
+import { readCommits, type Commit } from "../replay/commits.js";
 import { changes, mergeChanges, writeSearchReplace, writeUdiff, writeWhole } from "./writers.js";
-
-interface Commit {
-  repo: string;
-  commit: string;
-  path: string;
-  message: string;
-  before: string;
-  after: string;
-}
 
 const DRIFTS: Record<FormatName, DriftKind[]> = {
   "search-replace": ["indent", "trailing-ws", "quotes", "elide", "no-final-newline"],
@@ -100,7 +92,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const commits = readFileSync(opt.data, "utf8").split("\n").filter(Boolean).slice(0, opt.limit).map((l) => JSON.parse(l) as Commit);
+  const commits = readCommits(opt.data).slice(0, opt.limit);
   const cells = new Map<string, Cell>();
   const byKind = new Map<string, { pass: number; total: number }>();
   const cell = (k: string): Cell => cells.get(k) ?? (cells.set(k, { pass: 0, total: 0, us: 0, kb: 0 }), cells.get(k) as Cell);

@@ -1,6 +1,7 @@
 import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
-import type { GenerationStats } from "./backend.js";
+import { emptyStats, type GenerationStats } from "./backend.js";
 import { GrammarCursor } from "./grammar-cursor.js";
+import { alignPrefix, eraseFrom } from "./sequence-prefix.js";
 import type { Drafter } from "./draft-model.js";
 import { TextAssembler } from "./text-assembler.js";
 
@@ -44,19 +45,6 @@ function abortError(signal: AbortSignal): Error {
   return err;
 }
 
-async function eraseFrom(sequence: LlamaContextSequence, start: number): Promise<void> {
-  if (sequence.nextTokenIndex > start) await sequence.eraseContextTokenRanges([{ start, end: sequence.nextTokenIndex }]);
-}
-
-/** Reuses the longest cached prefix; returns how many prompt tokens were kept. */
-async function alignPrefix(sequence: LlamaContextSequence, prompt: readonly Token[]): Promise<number> {
-  const { firstDifferentIndex } = sequence.compareContextTokens([...prompt]);
-  // The last prompt token is always evaluated again: its logits give the first output token.
-  const keep = Math.min(firstDifferentIndex, prompt.length - 1);
-  await eraseFrom(sequence, keep);
-  return keep;
-}
-
 /**
  * Decoding with our own draft verification (node-llama-cpp 3.22.1's token predictors refute every
  * draft after the first). Each step evaluates [last token, ...drafts] in one batch; the greedy
@@ -70,16 +58,7 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
   const temperature = p.temperature ?? 0;
   if (prompt.length === 0) throw new Error("empty prompt");
   const started = performance.now();
-  const stats: GenerationStats = {
-    promptTokens: prompt.length,
-    cachedTokens: 0,
-    outputTokens: 0,
-    ttftMs: 0,
-    prefillTps: 0,
-    decodeTps: 0,
-    draftProposed: 0,
-    draftAccepted: 0,
-  };
+  const stats: GenerationStats = { ...emptyStats(), promptTokens: prompt.length };
   if (signal?.aborted) throw abortError(signal);
   stats.cachedTokens = await alignPrefix(sequence, prompt);
   const toPrefill = prompt.slice(stats.cachedTokens, prompt.length - 1);

@@ -1,4 +1,5 @@
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import { alignPrefix } from "./sequence-prefix.js";
 
 /** Proposes draft tokens for the next step; told afterwards how many were accepted. */
 export interface Drafter {
@@ -36,9 +37,7 @@ export class DraftModelDrafter implements Drafter {
     const tokens = history as readonly Token[];
     const last = tokens[tokens.length - 1];
     if (last === undefined) return [];
-    const same = this.sequence.compareContextTokens([...tokens]).firstDifferentIndex;
-    const keep = Math.min(same, tokens.length - 1);
-    if (this.sequence.nextTokenIndex > keep) await this.sequence.eraseContextTokenRanges([{ start: keep, end: this.sequence.nextTokenIndex }]);
+    const keep = await alignPrefix(this.sequence, tokens);
     const missing = tokens.slice(keep, tokens.length - 1);
     if (missing.length > 0) await this.sequence.evaluateWithoutGeneratingNewTokens([...missing]);
     const room = this.sequence.contextSize - this.sequence.nextTokenIndex - 2;
