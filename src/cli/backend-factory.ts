@@ -23,8 +23,13 @@ export interface BackendFactoryOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
-  /** Where progress bars go (drawn only on a TTY). */
+  /** Where progress bars and notices go (drawn only on a TTY). */
   stderr: Writable & { isTTY?: boolean; columns?: number };
+  /**
+   * Progress to this callback instead of drawn on `stderr` (the TUI owns the screen).
+   * Default: drawn on `stderr`.
+   */
+  onProgress?: (p: { phase: "download" | "load" | "prefill"; done: number; total: number }) => void;
 }
 
 /** Opens the backend the options ask for. */
@@ -35,27 +40,33 @@ export async function createBackend(opts: BackendFactoryOptions): Promise<Backen
     return openHttpBackend({ endpoint, model: opts.model ?? nonEmpty(opts.env.SPARK_MODEL), apiKey: nonEmpty(opts.env.SPARK_API_KEY), signal: opts.signal });
   }
   const uri = opts.model ?? defaultModelUri(opts.env);
-  const download = createDownloadProgress({ stderr: opts.stderr, stdout: opts.stderr, label: uri });
+  const onProgress = opts.onProgress;
+  const download = onProgress ? undefined : createDownloadProgress({ stderr: opts.stderr, stdout: opts.stderr, label: uri });
   let resolved;
   try {
-    resolved = await resolveModel(uri, { env: opts.env, cwd: opts.cwd, signal: opts.signal, onProgress: (p) => download.update(p) });
+    resolved = await resolveModel(uri, {
+      env: opts.env,
+      cwd: opts.cwd,
+      signal: opts.signal,
+      onProgress: (p) => (onProgress ? onProgress({ phase: "download", done: p.downloadedBytes, total: p.totalBytes }) : download?.update(p)),
+    });
   } catch (err) {
-    download.stop();
+    download?.stop();
     throw err;
   }
-  download.finish(resolved.path);
+  download?.finish(resolved.path);
   // A `spark serve` already holding this model (and its warm prefix cache) beats loading it again.
   const apiKey = nonEmpty(opts.env.SPARK_API_KEY);
   // The forced-reply test seam lives in the in-process engine: never hand such a run to a server.
   const forced = nonEmpty(opts.env.SPARK_FORCED_REPLY) !== undefined;
   const server = forced ? undefined : await findRunningServer(resolved.path, { env: opts.env, ...(opts.context !== undefined ? { minContext: opts.context } : {}) });
   if (server !== undefined && (!server.auth || apiKey !== undefined)) {
-    opts.stderr.write(`spark: using spark serve at ${server.url} (pid ${server.pid})\n`);
+    if (!onProgress) opts.stderr.write(`spark: using spark serve at ${server.url} (pid ${server.pid})\n`);
     const { openHttpBackend } = await import("../inference/http-backend.js");
     return openHttpBackend({ endpoint: server.url, model: server.model, apiKey, signal: opts.signal });
   }
   const { openLocalBackend } = await import("../inference/index.js");
-  const load = loadProgress(opts.stderr);
+  const load = onProgress ? { update: onProgress, done: () => undefined } : loadProgress(opts.stderr);
   try {
     return await openLocalBackend({
       modelPath: resolved.path,

@@ -3,9 +3,6 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { UsageError } from "../../errors.js";
 import { findRepoRoot, initRepo, listCheckpoints, undoCheckpoint } from "../../git/index.js";
-import type { Backend } from "../../inference/backend.js";
-import { defaultModelUri, resolveModel } from "../../inference/model-source/index.js";
-import { findRunningServer } from "../../inference/server-registry.js";
 import { cacheDir } from "../../paths.js";
 import type { OpenBackend } from "../../tui/controller.js";
 import type { runTui as RunTui } from "../../tui/run-tui.js";
@@ -79,47 +76,10 @@ async function loadTui(): Promise<{ runTui: typeof RunTui }> {
   }
 }
 
-/**
- * Opens the backend with progress reported to the TUI instead of drawn on stderr (Ink owns the
- * screen): the shared factory's steps, with callbacks. An endpoint goes through the factory itself,
- * silenced.
- */
+/** Opens the backend through the shared factory, with progress reported to the TUI (Ink owns the screen). */
 function tuiBackendOpener(ctx: CliContext, opts: TuiCommandOptions, cwd: string): OpenBackend {
-  return async (model, onProgress, signal): Promise<Backend> => {
-    const endpoint = opts.endpoint ?? nonEmpty(ctx.env.SPARK_ENDPOINT);
-    if (endpoint !== undefined) {
-      return createBackend({ ...opts, ...(model !== undefined ? { model } : {}), cwd, env: ctx.env, signal, stderr: silentStream() });
-    }
-    const uri = model ?? defaultModelUri(ctx.env);
-    const resolved = await resolveModel(uri, {
-      env: ctx.env,
-      cwd,
-      signal,
-      onProgress: (p) => onProgress({ phase: "download", done: p.downloadedBytes, total: p.totalBytes }),
-    });
-    // As in the shared factory: a `spark serve` holding this model beats loading it again (never
-    // for the forced-reply test seam, which lives in the in-process engine).
-    const apiKey = nonEmpty(ctx.env.SPARK_API_KEY);
-    const forced = nonEmpty(ctx.env.SPARK_FORCED_REPLY) !== undefined;
-    const server = forced ? undefined : await findRunningServer(resolved.path, { env: ctx.env, ...(opts.context !== undefined ? { minContext: opts.context } : {}) });
-    if (server !== undefined && (!server.auth || apiKey !== undefined)) {
-      const { openHttpBackend } = await import("../../inference/http-backend.js");
-      return openHttpBackend({ endpoint: server.url, model: server.model, apiKey, signal });
-    }
-    const { openLocalBackend } = await import("../../inference/index.js");
-    return openLocalBackend({
-      modelPath: resolved.path,
-      modelName: uri,
-      ...(opts.context !== undefined ? { contextSize: opts.context } : {}),
-      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-      env: ctx.env,
-      onProgress,
-    });
-  };
-}
-
-function nonEmpty(s: string | undefined): string | undefined {
-  return s !== undefined && s.trim() !== "" ? s : undefined;
+  return (model, onProgress, signal) =>
+    createBackend({ ...opts, ...(model !== undefined ? { model } : {}), cwd, env: ctx.env, signal, stderr: silentStream(), onProgress });
 }
 
 function silentStream(): Writable & { isTTY: boolean } {
