@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
 import { ModelError } from "../errors.js";
 import { cacheDir, prefixStatesDir } from "../paths.js";
 import { decode, type DecodeEvent } from "./decode-loop.js";
@@ -184,7 +184,7 @@ export class LocalEngine {
       throw new ModelError(`prompt of ${prompt.length} tokens does not fit the ${this.plan.contextSize}-token context`);
     }
     if (request.restore ?? true) await this.restorePrefix(sequence, prompt);
-    const grammar = request.grammar ? await this.llama.createGrammar({ grammar: request.grammar }) : undefined;
+    const grammar = request.grammar ? await this.grammar(request.grammar) : undefined;
     const draftSource = request.draftSource === null ? undefined : (request.draftSource ?? prompt);
     let evaluated = 0;
     for await (const event of decode({
@@ -207,6 +207,20 @@ export class LocalEngine {
     }
     // A long fresh prefill is worth keeping on disk for the next process.
     if (this.prefixStore && (request.persist ?? true) && evaluated >= 1024) await this.prefixStore.save(sequence);
+  }
+
+  /** Compiled grammars by text: the agent sends the same format grammar every turn. */
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+
+  private grammar(text: string): Promise<LlamaGrammar> {
+    let compiled = this.grammars.get(text);
+    if (!compiled) {
+      compiled = this.llama.createGrammar({ grammar: text });
+      compiled.catch(() => this.grammars.delete(text));
+      if (this.grammars.size >= 16) this.grammars.delete(this.grammars.keys().next().value as string);
+      this.grammars.set(text, compiled);
+    }
+    return compiled;
   }
 
   private drafterFor(request: EngineRequest, draftSource: readonly Token[] | undefined): Drafter | undefined {

@@ -7,8 +7,12 @@ import type { Drafter } from "./draft-model.js";
 
 const NGRAM = 3;
 
-function key(a: number, b: number, c: number): string {
-  return `${a},${b},${c}`;
+/**
+ * Three token ids as one number (no string per prompt position). Exact for ids < 2^18 (every
+ * current vocabulary); a collision above that only costs a draft that verification rejects.
+ */
+function key(a: number, b: number, c: number): number {
+  return (a * 262_144 + b) * 262_144 + c;
 }
 
 /** Options of the lookup drafter. */
@@ -22,7 +26,7 @@ export interface PromptLookupOptions {
 /** Proposes continuations by following the source from the last matching n-gram. */
 export class PromptLookupDrafter implements Drafter {
   private readonly source: readonly number[];
-  private readonly index = new Map<string, number[]>();
+  private readonly index = new Map<number, number[]>();
   private cursor = -1;
   private draftLength: number;
   private readonly maxDraft: number;
