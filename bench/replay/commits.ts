@@ -31,8 +31,12 @@ export function selectCommits(all: readonly Commit[], limit: number, maxBytes: n
 
 /** Size group label for a file of `bytes`. */
 export function sizeGroup(bytes: number): string {
-  if (bytes < 4000) return "<4 KB";
-  if (bytes < 8000) return "4–8 KB";
-  if (bytes < 16000) return "8–16 KB";
-  return "≥16 KB";
+  const edges: [number, string][] = [
+    [1000, "<1 KB"],
+    [2000, "1–2 KB"],
+    [4000, "2–4 KB"],
+    [8000, "4–8 KB"],
+    [16000, "8–16 KB"],
+  ];
+  return edges.find(([limit]) => bytes < limit)?.[1] ?? "≥16 KB";
 }

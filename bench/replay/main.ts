@@ -6,9 +6,9 @@
  * target answer is decoded with every step's token forced to the target. Which drafts are accepted
  * does not depend on the model under teacher forcing, so the full step schedule is computed exactly
  * (schedule.ts, checked against the engine's own counts); the engine runs the first `--steps`
- * verification steps of each variant for real, which prices a step as α + β·(batch tokens)
- * (plain steps give α + β, the speculative run's known batch sizes give β). Time to finished
- * edit = prefill + the whole schedule's priced steps.
+ * verification steps of each variant for real, timing each step, and a least-squares fit of
+ * ms = α + β·(batch tokens) over all of a commit's timed steps prices every variant's full
+ * schedule at that context depth. Time to finished edit = prefill + the priced schedule.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -20,11 +20,12 @@ import { renderFileBlock } from "../../src/agent/packer/render.js";
 import type { FormatName } from "../../src/edits/index.js";
 import { chatPromptTokens } from "../../src/inference/chat-format.js";
 import { LocalEngine } from "../../src/inference/engine.js";
+import { describeKvTypes } from "../../src/inference/wafer-plan.js";
 import { answerText } from "./answers.js";
 import { renderChart } from "./chart.js";
 import { readCommits, selectCommits } from "./commits.js";
 import { formatCrossover, median, renderTable, type ReplayRow } from "./report.js";
-import { lookupSchedule, scheduleCostMs } from "./schedule.js";
+import { fitStepCost, lookupSchedule, scheduleCostMs, type Schedule, type StepSample } from "./schedule.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -32,8 +33,8 @@ const { values: args } = parseArgs({
     data: { type: "string", default: path.join(repoRoot(), "..", "shared", "data", "edits-dev.jsonl") },
     model: { type: "string", default: "qwen05b-q8_0" },
     formats: { type: "string", default: "whole,search-replace,udiff" },
-    steps: { type: "string", default: "16" },
-    "max-bytes": { type: "string", default: "12000" },
+    steps: { type: "string", default: "6" },
+    "max-bytes": { type: "string", default: "5000" },
     threads: { type: "string" },
     "draft-model": { type: "string", default: "draft-q8_0" },
     "no-draft-model": { type: "boolean", default: false },
@@ -56,11 +57,11 @@ const draftModelPath = args["no-draft-model"]
     ? ensureFixtureModel(args["draft-model"], env)
     : args["draft-model"];
 const engine = await LocalEngine.open({ modelPath, draftModelPath, contextSize: 32768, threads: args.threads ? Number(args.threads) : undefined, persistPrefix: false, env });
-log(`engine: threads ${engine.plan.threads}, KV ${engine.plan.kvCacheType}`);
+log(`engine: threads ${engine.plan.threads}, KV ${describeKvTypes(engine.plan)}, flash attention ${engine.plan.flashAttention ? "on" : "off"}`);
 
 type Speculation = "none" | "lookup" | "draft-model";
 
-async function timedRun(prompt: Token[], target: Token[], speculation: Speculation | boolean): Promise<{ ms: number; text: string; proposed: number; accepted: number }> {
+async function timedRun(prompt: Token[], target: Token[], speculation: Speculation | boolean, samples?: StepSample[], source: Token[] = prompt): Promise<{ ms: number; text: string; proposed: number; accepted: number }> {
   const mode: Speculation = speculation === true ? "lookup" : speculation === false ? "none" : speculation;
   const started = performance.now();
   let text = "";
@@ -70,10 +71,11 @@ async function timedRun(prompt: Token[], target: Token[], speculation: Speculati
     prompt,
     target,
     maxTokens: target.length,
-    draftSource: mode === "none" ? null : prompt,
+    draftSource: mode === "none" ? null : source,
     drafter: mode === "draft-model" ? "draft-model" : "lookup",
     restore: false,
     persist: false,
+    onStep: samples ? (batch, ms) => samples.push({ batch, ms }) : undefined,
   })) {
     if (ev.type === "text") text += ev.text;
     else ({ draftProposed: proposed, draftAccepted: accepted } = ev.stats);
@@ -83,78 +85,86 @@ async function timedRun(prompt: Token[], target: Token[], speculation: Speculati
 
 const rows: ReplayRow[] = [];
 const started = performance.now();
+await engine.clearSequence();
 for (const [n, commit] of commits.entries()) {
-  await engine.clearSequence();
+  // No clearing between commits: the fixed system prompt stays cached, as it does in Spark.
   const prompts = new Map<FormatName, Token[]>();
   for (const f of formatNames) {
     const messages = firstMessages({ context: renderFileBlock(commit.path, commit.before), task: commit.message.split("\n")[0] ?? "", format: f });
     prompts.set(f, chatPromptTokens(engine.model, messages));
   }
   const first = prompts.get(formatNames[0] as FormatName) as Token[];
-  const prefill = await timedRun(first, first.slice(0, 0).concat([first[0] as Token]), false);
-  const prefillMs = prefill.ms;
+  const fileTokens = engine.tokenize(commit.before).length;
+  const prefillMs = (await timedRun(first, [first[0] as Token], false)).ms;
+  // Every timed step of this commit (all formats, plain and speculative) prices α + β·batch at
+  // this context depth; each variant's full schedule is then priced with it.
+  const samples: StepSample[] = [];
+  const pending: { row: ReplayRow; schedule: Schedule }[] = [];
   for (const format of formatNames) {
     const prompt = prompts.get(format) as Token[];
     const target = engine.tokenize(answerText(commit, format));
     await timedRun(prompt, [target[0] as Token], false); // aligns the cached prefix to this format's prompt
-    const perVariant = new Map<string, ReplayRow>();
-    let plainStepMs = 0;
-    const variants: Speculation[] = draftModelPath ? ["none", "lookup", "draft-model"] : ["none", "lookup"];
-    for (const speculation of variants) {
-      const base = { commit: commit.commit.slice(0, 10), path: commit.path, fileBytes: commit.before.length, format, speculation, outputTokens: target.length, speedup: 1 };
-      if (speculation === "draft-model") {
-        // Draft-model acceptance depends on the draft model, so its schedule cannot be computed:
-        // the first --steps·4 tokens run for real and the rest is extrapolated at the same rate.
-        const timedTarget = target.slice(0, Math.min(target.length, stepCap * 4));
-        const run = await timedRun(prompt, timedTarget, "draft-model");
-        const perToken = run.ms / timedTarget.length;
-        const decodeMs = perToken * target.length;
-        perVariant.set(speculation, {
-          ...base,
-          steps: Math.round((timedTarget.length - run.accepted) * (target.length / timedTarget.length)),
-          draftProposed: Math.round(run.proposed * (target.length / timedTarget.length)),
-          draftAccepted: Math.round(run.accepted * (target.length / timedTarget.length)),
-          tps: Math.round((target.length / (decodeMs / 1000)) * 10) / 10,
-          prefillMs: Math.round(prefillMs),
-          timeToEditMs: Math.round(prefillMs + decodeMs),
-          identical: run.text === engine.model.detokenize(timedTarget),
-        });
-        continue;
-      }
+    const base = { commit: commit.commit.slice(0, 10), path: commit.path, fileBytes: commit.before.length, fileTokens, format, outputTokens: target.length, speedup: 1, prefillMs: Math.round(prefillMs) };
+    for (const speculation of ["none", "lookup"] as const) {
       const lookup = speculation === "lookup";
       const full = lookupSchedule(prompt, lookup ? prompt : null, target);
-      const timedTokens = full.covered[Math.min(stepCap, full.steps) - 1] ?? target.length;
-      const timedTarget = target.slice(0, timedTokens);
-      const expect = lookupSchedule(prompt, lookup ? prompt : null, timedTarget);
-      const run = await timedRun(prompt, timedTarget, lookup);
-      if (!lookup) plainStepMs = run.ms / expect.steps;
-      const decodeMs = lookup ? scheduleCostMs(plainStepMs, run.ms, expect, full) : full.steps * plainStepMs;
+      // The timed window starts where drafting does (the opening sentence has nothing to copy):
+      // the target up to there is prefilled after the prompt, and a fresh drafter on the same
+      // source continues, whose schedule is computed the same way.
+      const firstDraft = lookup ? full.batchSizes.findIndex((b) => b > 1) : 0;
+      const skip = firstDraft > 0 ? (full.covered[firstDraft - 1] ?? 0) : 0;
+      const windowPrompt = [...prompt, ...target.slice(0, skip)];
+      const window = lookupSchedule(windowPrompt, lookup ? prompt : null, target.slice(skip));
+      const timedTarget = target.slice(skip, skip + (window.covered[Math.min(stepCap, window.steps) - 1] ?? 0));
+      const expect = lookupSchedule(windowPrompt, lookup ? prompt : null, timedTarget);
+      const run = await timedRun(windowPrompt, timedTarget, lookup, samples, prompt);
       const identical = run.text === engine.model.detokenize(timedTarget) && run.proposed === expect.proposed && run.accepted === expect.accepted;
-      perVariant.set(speculation, {
-        ...base,
-        steps: full.steps,
-        draftProposed: full.proposed,
-        draftAccepted: full.accepted,
-        tps: Math.round((target.length / (decodeMs / 1000)) * 10) / 10,
-        prefillMs: Math.round(prefillMs),
-        timeToEditMs: Math.round(prefillMs + decodeMs),
-        identical,
+      pending.push({ row: { ...base, speculation, steps: full.steps, draftProposed: full.proposed, draftAccepted: full.accepted, tps: 0, timeToEditMs: 0, identical }, schedule: full });
+    }
+    if (draftModelPath) {
+      // Draft-model acceptance depends on the draft model, so its schedule cannot be computed:
+      // the first --steps·2 tokens run for real and the rest is extrapolated at the same rate.
+      const timedTarget = target.slice(0, Math.min(target.length, stepCap * 2));
+      const run = await timedRun(prompt, timedTarget, "draft-model");
+      const scale = target.length / timedTarget.length;
+      const decodeMs = (run.ms / timedTarget.length) * target.length;
+      pending.push({
+        row: {
+          ...base,
+          speculation: "draft-model",
+          steps: Math.round((timedTarget.length - run.accepted) * scale),
+          draftProposed: Math.round(run.proposed * scale),
+          draftAccepted: Math.round(run.accepted * scale),
+          tps: Math.round((target.length / (decodeMs / 1000)) * 10) / 10,
+          timeToEditMs: Math.round(prefillMs + decodeMs),
+          identical: run.text === engine.model.detokenize(timedTarget),
+        },
+        schedule: { steps: 0, proposed: 0, accepted: 0, covered: [], batchSizes: [] },
       });
     }
-    const none = perVariant.get("none") as ReplayRow;
-    for (const row of perVariant.values()) {
-      row.speedup = Math.round((row.tps / none.tps) * 100) / 100;
-      rows.push(row);
+  }
+  const cost = fitStepCost(samples);
+  if (process.env.REPLAY_DEBUG) log(JSON.stringify(samples.map((s) => [s.batch, Math.round(s.ms)])));
+  for (const { row, schedule } of pending) {
+    if (row.speculation !== "draft-model") {
+      const decodeMs = scheduleCostMs(cost, schedule);
+      row.tps = Math.round((row.outputTokens / (decodeMs / 1000)) * 10) / 10;
+      row.timeToEditMs = Math.round(prefillMs + decodeMs);
     }
   }
-  const last = rows.filter((r) => r.commit === commit.commit.slice(0, 10) && r.speculation === "lookup");
-  log(`[${n + 1}/${commits.length}] ${commit.path} (${commit.before.length} B): ${last.map((r) => `${r.format} ${r.speedup}×`).join(", ")} — ${Math.round((performance.now() - started) / 1000)} s`);
+  for (const { row } of pending) {
+    const none = pending.find((p) => p.row.format === row.format && p.row.speculation === "none")?.row;
+    row.speedup = none && none.tps > 0 ? Math.round((row.tps / none.tps) * 100) / 100 : 1;
+    rows.push(row);
+  }
+  const last = pending.filter((p) => p.row.speculation === "lookup").map((p) => p.row);
+  log(`[${n + 1}/${commits.length}] ${commit.path} (${commit.before.length} B, prompt ${first.length} tok): step ${cost.alphaMs.toFixed(0)} + ${cost.betaMs.toFixed(1)}·batch ms; ${last.map((r) => `${r.format} ${r.speedup}×`).join(", ")} — ${Math.round((performance.now() - started) / 1000)} s`);
 }
 await engine.dispose();
 
 process.stdout.write(`${renderTable(rows)}\n`);
 const crossover = formatCrossover(rows);
-process.stdout.write(`format crossover (search/replace finishes sooner from): ${crossover === undefined ? "not reached in this sample" : `${crossover} bytes`}\n`);
+process.stdout.write(`format crossover (search/replace finishes sooner from): ${crossover === undefined ? "not reached in this sample" : `${crossover.tokens} tokens (${crossover.bytes} bytes)`}\n`);
 mkdirSync(args.out, { recursive: true });
 const chartFile = path.join(args.out, "replay.svg");
 writeFileSync(chartFile, renderChart(rows.filter((r) => r.speculation !== "none").map((r) => ({ variant: `${r.format}/${r.speculation}`, fileBytes: r.fileBytes, speedup: r.speedup, timeToEditMs: r.timeToEditMs }))));
@@ -172,5 +182,5 @@ if (args.json) {
       identical: rs.every((r) => r.identical),
     };
   }
-  process.stdout.write(`${JSON.stringify({ commits: commits.length, crossoverBytes: crossover ?? null, seconds: Math.round((performance.now() - started) / 1000), variants })}\n`);
+  process.stdout.write(`${JSON.stringify({ commits: commits.length, crossoverTokens: crossover?.tokens ?? null, crossoverBytes: crossover?.bytes ?? null, seconds: Math.round((performance.now() - started) / 1000), variants })}\n`);
 }

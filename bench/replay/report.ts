@@ -5,6 +5,8 @@ export interface ReplayRow {
   commit: string;
   path: string;
   fileBytes: number;
+  /** The file's tokens (the unit of the agent's format threshold). */
+  fileTokens: number;
   format: string;
   speculation: string;
   outputTokens: number;
@@ -50,22 +52,24 @@ export function renderTable(rows: readonly ReplayRow[]): string {
 
 /**
  * File size above which search/replace finishes sooner than a whole-file rewrite (both with
- * lookup speculation): the smallest size where search/replace wins for most commits at or above it.
+ * lookup speculation): the smallest size where search/replace wins for at least 80% of the commits
+ * at or above it.
  */
-export function formatCrossover(rows: readonly ReplayRow[]): number | undefined {
-  const byCommit = new Map<string, { bytes: number; whole?: number; sr?: number }>();
+export function formatCrossover(rows: readonly ReplayRow[]): { bytes: number; tokens: number } | undefined {
+  const byCommit = new Map<string, { bytes: number; tokens: number; whole?: number; sr?: number }>();
   for (const r of rows) {
     if (r.speculation !== "lookup") continue;
-    const e = byCommit.get(r.commit) ?? { bytes: r.fileBytes };
+    const key = `${r.commit}:${r.path}`;
+    const e = byCommit.get(key) ?? { bytes: r.fileBytes, tokens: r.fileTokens };
     if (r.format === "whole") e.whole = r.timeToEditMs;
     if (r.format === "search-replace") e.sr = r.timeToEditMs;
-    byCommit.set(r.commit, e);
+    byCommit.set(key, e);
   }
-  const pts = [...byCommit.values()].filter((e) => e.whole !== undefined && e.sr !== undefined).sort((a, b) => a.bytes - b.bytes);
+  const pts = [...byCommit.values()].filter((e) => e.whole !== undefined && e.sr !== undefined).sort((a, b) => a.tokens - b.tokens);
   for (const p of pts) {
-    const above = pts.filter((q) => q.bytes >= p.bytes);
+    const above = pts.filter((q) => q.tokens >= p.tokens);
     const srWins = above.filter((q) => (q.sr ?? 0) < (q.whole ?? 0)).length;
-    if (srWins / above.length >= 0.8) return p.bytes;
+    if (srWins / above.length >= 0.8) return { bytes: p.bytes, tokens: p.tokens };
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { PromptLookupDrafter } from "../../src/inference/prompt-lookup.js";
+import { PromptLookupDrafter, type PromptLookupOptions } from "../../src/inference/prompt-lookup.js";
 
 /** Verification steps of a teacher-forced decode. */
 export interface Schedule {
@@ -16,8 +16,8 @@ export interface Schedule {
  * forced: acceptance is draft == target, which does not depend on the model, so it can be
  * computed without running it (the engine run then measures what each step costs).
  */
-export function lookupSchedule(prompt: readonly number[], draftSource: readonly number[] | null, target: readonly number[]): Schedule {
-  const drafter = draftSource ? new PromptLookupDrafter(draftSource) : undefined;
+export function lookupSchedule(prompt: readonly number[], draftSource: readonly number[] | null, target: readonly number[], options?: PromptLookupOptions): Schedule {
+  const drafter = draftSource ? new PromptLookupDrafter(draftSource, options) : undefined;
   const history = [...prompt];
   const covered: number[] = [];
   const batchSizes: number[] = [];
@@ -41,14 +41,34 @@ export function lookupSchedule(prompt: readonly number[], draftSource: readonly 
   return { steps: covered.length, proposed, accepted, covered, batchSizes };
 }
 
+/** One timed verification step: tokens in its batch and its milliseconds. */
+export interface StepSample {
+  batch: number;
+  ms: number;
+}
+
+/** Step cost α + β·batch, fitted to timed steps. */
+export interface StepCost {
+  alphaMs: number;
+  betaMs: number;
+}
+
 /**
- * A step costs about α + β·(tokens in its batch). The plain run prices α + β (batch 1); the timed
- * speculative run, whose batch sizes are known, gives β. Returns the cost of a whole schedule.
+ * Least-squares fit of ms = α + β·batch over timed steps (plain steps give batch 1, speculative
+ * ones larger batches). With a single batch size, β is 0 and α the mean.
  */
-export function scheduleCostMs(plainStepMs: number, timedMs: number, timed: Schedule, full: Schedule): number {
-  const n = timed.steps;
-  const batched = timed.batchSizes.reduce((a, b) => a + b, 0);
-  const beta = batched > n ? Math.max(0, (timedMs - n * plainStepMs) / (batched - n)) : 0;
-  const alpha = Math.max(0, plainStepMs - beta);
-  return full.steps * alpha + beta * full.batchSizes.reduce((a, b) => a + b, 0);
+export function fitStepCost(samples: readonly StepSample[]): StepCost {
+  const n = samples.length;
+  if (n === 0) return { alphaMs: 0, betaMs: 0 };
+  const mx = samples.reduce((a, s) => a + s.batch, 0) / n;
+  const my = samples.reduce((a, s) => a + s.ms, 0) / n;
+  const sxx = samples.reduce((a, s) => a + (s.batch - mx) ** 2, 0);
+  const sxy = samples.reduce((a, s) => a + (s.batch - mx) * (s.ms - my), 0);
+  const beta = sxx > 0 ? Math.max(0, sxy / sxx) : 0;
+  return { alphaMs: Math.max(0, my - beta * mx), betaMs: beta };
+}
+
+/** Milliseconds of a whole schedule at the fitted step cost. */
+export function scheduleCostMs(cost: StepCost, schedule: Schedule): number {
+  return schedule.steps * cost.alphaMs + cost.betaMs * schedule.batchSizes.reduce((a, b) => a + b, 0);
 }

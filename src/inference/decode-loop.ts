@@ -31,6 +31,8 @@ export interface DecodeParams {
   /** Prompt tokens per prefill chunk between progress reports and abort checks. Default 512. */
   prefillChunk?: number;
   onPrefillProgress?: (done: number, total: number) => void;
+  /** After each verification step: tokens in its batch and its milliseconds (benchmarks price steps with it). */
+  onStep?: (batch: number, ms: number) => void;
   /** Runs when the prompt is in the KV cache (e.g. to note the prefix). */
   onPrefilled?: () => void;
 }
@@ -87,6 +89,7 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
     if (grammar && drafts.length > 0) drafts = allowedPrefix(p, grammar, drafts);
     const base = sequence.nextTokenIndex;
     const input = [pending, ...drafts].map((t) => [t, { generateNext: { token: true, options: sampleOptions } }] as [Token, { generateNext: { token: true; options: typeof sampleOptions } }]);
+    const stepStarted = performance.now();
     const results = await sequence.controlledEvaluate(input);
     const emitted: Token[] = [];
     let accepted = 0;
@@ -122,6 +125,7 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
       await eraseFrom(sequence, base + i + 1);
       break;
     }
+    p.onStep?.(input.length, performance.now() - stepStarted);
     drafter?.feedback(drafts.length, accepted);
     stats.draftProposed += drafts.length;
     stats.draftAccepted += accepted;

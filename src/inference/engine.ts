@@ -26,6 +26,8 @@ export interface EngineOptions {
   draftModelPath?: string;
   /** Persist and restore prefix KV states on disk. Default true. */
   persistPrefix?: boolean;
+  /** Force flash attention on/off (benchmarks). Default: the wafer plan's choice (GPU on, CPU off). */
+  flashAttention?: boolean;
   /** Load progress, 0..1. */
   onLoadProgress?: (fraction: number) => void;
   env?: NodeJS.ProcessEnv;
@@ -54,13 +56,15 @@ export interface EngineRequest {
   /** Teacher-forced output (benchmarks); see DecodeParams.target. */
   target?: readonly Token[];
   onPrefillProgress?: (done: number, total: number) => void;
+  /** Per verification step: batch tokens and milliseconds (benchmarks). */
+  onStep?: (batch: number, ms: number) => void;
 }
 
 function contextFailure(err: unknown, plan: WaferPlan, facts: ModelFacts): ModelError {
-  if (plan.kvCacheType === "Q8_0" && facts.headSize % 32 !== 0) {
+  if (plan.kvKeyType === "Q8_0" && facts.headSize % 32 !== 0) {
     return new ModelError(`cannot create the context: a q8_0 KV cache needs a head size divisible by 32 (this model: ${facts.headSize})`, { cause: err });
   }
-  if (plan.kvCacheType === "Q8_0" && !plan.flashAttention) {
+  if (plan.kvValueType === "Q8_0" && !plan.flashAttention) {
     return new ModelError("cannot create the context: a quantized V cache needs flash attention", { cause: err });
   }
   const log = [...recentLlamaLogs()].reverse().find((l) => /fail|error|alloc|memory|not supported/i.test(l));
@@ -113,6 +117,7 @@ export class LocalEngine {
         contextSize: options.contextSize,
         threads,
         flashAttentionSupported: model.flashAttentionSupported,
+        flashAttention: options.flashAttention,
         sequences: options.sequences,
       });
       let context: LlamaContext;
@@ -123,8 +128,8 @@ export class LocalEngine {
           sequences: plan.sequences,
           flashAttention: plan.flashAttention,
           threads: { ideal: plan.threads, min: plan.threads },
-          experimentalKvCacheKeyType: plan.kvCacheType,
-          experimentalKvCacheValueType: plan.kvCacheType,
+          experimentalKvCacheKeyType: plan.kvKeyType,
+          experimentalKvCacheValueType: plan.kvValueType,
           ignoreMemorySafetyChecks: true,
         });
       } catch (err) {
@@ -201,6 +206,7 @@ export class LocalEngine {
       ignoreEog: request.ignoreEog,
       target: request.target,
       onPrefillProgress: request.onPrefillProgress,
+      onStep: request.onStep,
     })) {
       if (event.type === "stats") evaluated = event.stats.promptTokens - event.stats.cachedTokens;
       yield event;

@@ -17,10 +17,15 @@ function key(a: number, b: number, c: number): number {
 
 /** Options of the lookup drafter. */
 export interface PromptLookupOptions {
-  /** Most tokens proposed at once. Default 16. */
+  /**
+   * Most tokens proposed at once. Default 32: on a whole-file rewrite of 40 real commits, 32 gave
+   * 93% of output tokens from drafts at 15 tokens per step, 16 gave 91% at 10.7 (bench/replay).
+   */
   maxDraft?: number;
   /** Fewest tokens proposed when acceptance is poor. Default 2. */
   minDraft?: number;
+  /** Draft length before any feedback. Default 16. */
+  initialDraft?: number;
 }
 
 /** Proposes continuations by following the source from the last matching n-gram. */
@@ -34,9 +39,9 @@ export class PromptLookupDrafter implements Drafter {
 
   constructor(source: readonly number[], options: PromptLookupOptions = {}) {
     this.source = source;
-    this.maxDraft = options.maxDraft ?? 16;
+    this.maxDraft = options.maxDraft ?? 32;
     this.minDraft = options.minDraft ?? 2;
-    this.draftLength = Math.min(8, this.maxDraft);
+    this.draftLength = Math.min(options.initialDraft ?? 16, this.maxDraft);
     for (let i = 0; i + NGRAM <= source.length; i++) {
       const k = key(source[i] ?? -1, source[i + 1] ?? -1, source[i + 2] ?? -1);
       const list = this.index.get(k);

@@ -19,7 +19,9 @@ export function threadCandidates(cores: number): number[] {
 export function tuningKey(llama: Llama, cores: number, modelBytes: number): string {
   const cpu = os.cpus()[0]?.model ?? "cpu";
   const sizeClass = Math.round(Math.log2(Math.max(1, modelBytes / 2 ** 20)));
-  return `${cpu}|${cores}|${llama.gpu === false ? "cpu" : llama.gpu}|${llama.buildType}|2^${sizeClass}MiB`;
+  // libuv's pool size changes the result (4 pool threads collapse 2 threads on 2 vCPUs; bin/spark.js sets 1).
+  const pool = process.env.UV_THREADPOOL_SIZE ?? "4";
+  return `${cpu}|${cores}|${llama.gpu === false ? "cpu" : llama.gpu}|${llama.buildType}|2^${sizeClass}MiB|uv${pool}`;
 }
 
 /**
@@ -28,6 +30,13 @@ export function tuningKey(llama: Llama, cores: number, modelBytes: number): stri
  * 250× slower than the best.
  */
 export async function measureThreads(model: LlamaModel, candidates: readonly number[], tokens = 24): Promise<ThreadTrial[]> {
+  // Two rounds in opposite orders, best of each: a burst of other work during one trial does not
+  // decide the choice on its own.
+  const rounds = [await measureRound(model, candidates, tokens), await measureRound(model, [...candidates].reverse(), tokens)];
+  return candidates.map((threads) => ({ threads, decodeTps: Math.max(...rounds.flat().filter((t) => t.threads === threads).map((t) => t.decodeTps)) }));
+}
+
+async function measureRound(model: LlamaModel, candidates: readonly number[], tokens: number): Promise<ThreadTrial[]> {
   const trials: ThreadTrial[] = [];
   const prompt = model.tokenize("function add(a, b) {\n  return a + b;\n}\n") as Token[];
   for (const threads of candidates) {
@@ -54,21 +63,40 @@ export async function measureThreads(model: LlamaModel, candidates: readonly num
   return trials;
 }
 
-/** Best thread count for this machine and model class: cached, else measured and cached. */
-export async function tunedThreads(llama: Llama, model: LlamaModel, cores: number, modelBytes: number, cacheFile: string): Promise<number> {
+/** One cached tuning result. */
+interface TuningEntry {
+  threads: number;
+  trials: ThreadTrial[];
+  /** 1-minute load average (other processes) when measured. */
+  load?: number;
+  /** Measured while other work was running: used, but measured again once the machine is quieter. */
+  provisional?: boolean;
+}
+
+/** Other work above this many runnable processes per core makes a measurement provisional. */
+const BUSY_LOAD_PER_CORE = 0.5;
+
+/**
+ * Best thread count for this machine and model class: cached, else measured and cached. A result
+ * measured on a busy machine (other developers' builds once made 1 thread look 3× faster than 2
+ * here) is provisional and measured again when the load has dropped.
+ */
+export async function tunedThreads(llama: Llama, model: LlamaModel, cores: number, modelBytes: number, cacheFile: string, loadAverage: () => number = () => os.loadavg()[0] ?? 0): Promise<number> {
   if (llama.gpu !== false) return cores;
   const key = tuningKey(llama, cores, modelBytes);
-  let cache: Record<string, { threads: number; trials: ThreadTrial[] }> = {};
+  let cache: Record<string, TuningEntry> = {};
   try {
     cache = JSON.parse(await readFile(cacheFile, "utf8")) as typeof cache;
   } catch {
     // first run on this machine
   }
   const known = cache[key];
-  if (known) return known.threads;
+  const busy = loadAverage() > cores * BUSY_LOAD_PER_CORE;
+  if (known && (!known.provisional || busy)) return known.threads;
+  const load = loadAverage();
   const trials = await measureThreads(model, threadCandidates(cores));
   const best = trials.reduce((a, b) => (b.decodeTps > a.decodeTps ? b : a), trials[0] ?? { threads: cores, decodeTps: 0 });
-  cache[key] = { threads: best.threads, trials };
+  cache[key] = { threads: best.threads, trials, load: Math.round(load * 100) / 100, provisional: busy || undefined };
   await mkdir(path.dirname(cacheFile), { recursive: true });
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(cache, null, 2));

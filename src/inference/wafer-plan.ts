@@ -15,7 +15,16 @@ export interface PlanRequest {
   flashAttentionSupported?: boolean;
   /** KV sequences, each with its own `contextSize` cells (`spark serve`). Default 1. */
   sequences?: number;
+  /**
+   * Force flash attention on or off (benchmarks). Default: on with a GPU, off on a CPU, where
+   * llama.cpp's flash-attention kernel made prefill ~1.8× and 16-token verification batches
+   * ~1.5–2× slower at 2k depth (measured on the 0.5B shape, 2 vCPUs).
+   */
+  flashAttention?: boolean;
 }
+
+/** KV cache element type. */
+export type KvType = "Q8_0" | "F16";
 
 /** Load and context options: everything resident, allocated up front. */
 export interface WaferPlan {
@@ -28,7 +37,10 @@ export interface WaferPlan {
   /** KV sequences, each holding `contextSize` tokens. */
   sequences: number;
   flashAttention: boolean;
-  kvCacheType: "Q8_0" | "F16";
+  /** K cache type: q8_0 when the head size allows. */
+  kvKeyType: KvType;
+  /** V cache type: q8_0 needs flash attention, else f16. */
+  kvValueType: KvType;
   /** Tokens per decode batch during prefill. */
   batchSize: number;
   threads: number;
@@ -45,10 +57,19 @@ export interface WaferPlan {
 
 const Q8_BYTES_PER_ELEMENT = 34 / 32;
 
-/** KV cache bytes for `contextSize` tokens. */
-export function kvCacheBytes(model: ModelFacts, contextSize: number, type: "Q8_0" | "F16"): number {
-  const perToken = model.nLayer * 2 * model.nHeadKv * model.headSize * (type === "Q8_0" ? Q8_BYTES_PER_ELEMENT : 2);
+const bytesPerElement = (type: KvType): number => (type === "Q8_0" ? Q8_BYTES_PER_ELEMENT : 2);
+
+/** KV cache bytes for `contextSize` tokens (V defaults to the K type). */
+export function kvCacheBytes(model: ModelFacts, contextSize: number, keyType: KvType, valueType: KvType = keyType): number {
+  const perToken = model.nLayer * model.nHeadKv * model.headSize * (bytesPerElement(keyType) + bytesPerElement(valueType));
   return Math.ceil(perToken * contextSize);
+}
+
+/** "q8_0" or "q8_0/f16" (K/V) for people. */
+export function describeKvTypes(plan: Pick<WaferPlan, "kvKeyType" | "kvValueType">): string {
+  const k = plan.kvKeyType.toLowerCase();
+  const v = plan.kvValueType.toLowerCase();
+  return k === v ? k : `${k}/${v}`;
 }
 
 /**
@@ -64,29 +85,36 @@ export function planWafer(model: ModelFacts, machine: MachineFacts, request: Pla
     if (request.contextSize > modelMax) notes.push(`context capped at the model's maximum ${modelMax} (asked ${request.contextSize})`);
     contextSize = Math.min(request.contextSize, modelMax);
   }
-  const flashAttention = request.flashAttentionSupported ?? true;
-  if (!flashAttention) notes.push("flash attention not supported by this model/binding");
-  let kvCacheType: "Q8_0" | "F16" = "Q8_0";
-  if (model.headSize % 32 !== 0) {
-    kvCacheType = "F16";
-    notes.push(`KV cache f16: head size ${model.headSize} is not divisible by 32, which a q8_0 cache needs`);
-  } else if (!flashAttention) {
-    kvCacheType = "F16";
-    notes.push("KV cache f16: a quantized V cache needs flash attention");
-  }
   const onGpu = machine.gpu !== false;
+  const supported = request.flashAttentionSupported ?? true;
+  const flashAttention = supported && (request.flashAttention ?? onGpu);
+  if (!supported) notes.push("flash attention not supported by this model/binding");
+  else if (!flashAttention && !onGpu && request.flashAttention === undefined) {
+    notes.push("flash attention off on a CPU: its kernel is slower there for prefill and for verifying drafts");
+  }
+  let kvKeyType: KvType = "Q8_0";
+  if (model.headSize % 32 !== 0) {
+    kvKeyType = "F16";
+    notes.push(`KV cache f16: head size ${model.headSize} is not divisible by 32, which a q8_0 cache needs`);
+  }
+  const kvValueType: KvType = flashAttention ? kvKeyType : "F16";
+  if (kvKeyType === "Q8_0" && kvValueType === "F16") notes.push("V cache f16: a quantized V cache needs flash attention");
   const threads = Math.max(1, request.threads ?? machine.cores);
-  const batchSize = onGpu ? 2048 : 512;
+  // Without flash attention the K·Q scores of a whole batch are materialized (heads × batch ×
+  // context floats): a CPU batch of 128 prefills as fast as 512 here and needs a quarter of that.
+  const batchSize = Math.min(onGpu ? 2048 : flashAttention ? 512 : 128, contextSize);
   const weightsBytes = model.fileSizeBytes;
   const sequences = Math.max(1, request.sequences ?? 1);
-  const kvBytes = kvCacheBytes(model, contextSize, kvCacheType) * sequences;
-  // Logits for one batch (vocab unknown here: bounded by embedding × batch) plus llama.cpp's graph scratch.
-  const computeBytes = Math.ceil(batchSize * model.nEmbd * 4 * 8 + 256 * 2 ** 20);
+  const kvBytes = kvCacheBytes(model, contextSize, kvKeyType, kvValueType) * sequences;
+  const scoresBytes = flashAttention ? 0 : model.nHead * batchSize * contextSize * 4;
+  // Logits for one batch (vocab unknown here: bounded by embedding × batch), the attention scores
+  // without flash attention, plus llama.cpp's graph scratch.
+  const computeBytes = Math.ceil(batchSize * model.nEmbd * 4 * 8 + scoresBytes + 256 * 2 ** 20);
   const totalBytes = weightsBytes + kvBytes + computeBytes;
   const available = onGpu ? machine.freeVramBytes : machine.freeRamBytes;
   if (totalBytes > available * 0.95) {
-    const fixedBytes = weightsBytes + computeBytes;
-    const perToken = kvBytes / contextSize;
+    const fixedBytes = weightsBytes + computeBytes - scoresBytes;
+    const perToken = (kvBytes + scoresBytes) / contextSize;
     const fitTokens = Math.floor((available * 0.95 - fixedBytes) / perToken / 1024) * 1024;
     const advice =
       fitTokens >= 2048
@@ -101,8 +129,9 @@ export function planWafer(model: ModelFacts, machine: MachineFacts, request: Pla
     contextSize,
     sequences,
     flashAttention,
-    kvCacheType,
-    batchSize: Math.min(batchSize, contextSize),
+    kvKeyType,
+    kvValueType,
+    batchSize,
     threads,
     weightsBytes,
     kvCacheBytes: kvBytes,
@@ -117,7 +146,7 @@ export function planWafer(model: ModelFacts, machine: MachineFacts, request: Pla
 export function describePlan(plan: WaferPlan): string[] {
   return [
     `layers: ${plan.gpuLayers === "max" ? "all on the GPU" : "CPU"}; weights resident (no mmap): ${gib(plan.weightsBytes)}`,
-    `context: ${plan.contextSize} tokens${plan.sequences > 1 ? ` × ${plan.sequences} sequences` : ""} allocated up front; KV cache ${plan.kvCacheType.toLowerCase()}: ${gib(plan.kvCacheBytes)}`,
+    `context: ${plan.contextSize} tokens${plan.sequences > 1 ? ` × ${plan.sequences} sequences` : ""} allocated up front; KV cache ${describeKvTypes(plan)}: ${gib(plan.kvCacheBytes)}`,
     `flash attention: ${plan.flashAttention ? "on" : "off"}; batch: ${plan.batchSize}; threads: ${plan.threads}`,
     `memory needed: ${gib(plan.totalBytes)} of ${plan.memory}`,
     ...plan.notes.map((n) => `note: ${n}`),

@@ -24,9 +24,25 @@ describe("planWafer", () => {
     const plan = planWafer(qwen05b, laptop);
     expect(plan.contextSize).toBe(32768);
     expect(plan.useMmap).toBe(false);
-    expect(plan.kvCacheType).toBe("Q8_0");
-    expect(plan.kvCacheBytes).toBe(kvCacheBytes(qwen05b, 32768, "Q8_0"));
+    expect(plan.kvKeyType).toBe("Q8_0");
+    expect(plan.kvCacheBytes).toBe(kvCacheBytes(qwen05b, 32768, "Q8_0", plan.kvValueType));
     expect(plan.gpuLayers).toBe(0);
+  });
+
+  it("turns flash attention off on a CPU (slower there), so V is f16 and the score buffer is counted", () => {
+    const plan = planWafer(qwen05b, laptop, { contextSize: 131072 });
+    expect(plan.flashAttention).toBe(false);
+    expect(plan.kvValueType).toBe("F16");
+    expect(plan.batchSize).toBe(128);
+    expect(plan.computeBytes).toBeGreaterThan(14 * 128 * 32768 * 4);
+    expect(plan.notes.join(" ")).toMatch(/flash attention off on a CPU/);
+    const forced = planWafer(qwen05b, laptop, { flashAttention: true });
+    expect([forced.flashAttention, forced.kvKeyType, forced.kvValueType]).toEqual([true, "Q8_0", "Q8_0"]);
+  });
+
+  it("uses flash attention and a q8_0 K and V cache on a GPU", () => {
+    const plan = planWafer(qwen05b, gpuBox);
+    expect([plan.flashAttention, plan.kvKeyType, plan.kvValueType]).toEqual([true, "Q8_0", "Q8_0"]);
   });
 
   it("never exceeds 128k even when the model allows more", () => {
@@ -42,14 +58,15 @@ describe("planWafer", () => {
   });
 
   it("falls back to an f16 KV cache when the head size is not a multiple of 32, and says why", () => {
-    const plan = planWafer({ ...qwen05b, headSize: 80 }, laptop);
-    expect(plan.kvCacheType).toBe("F16");
+    const plan = planWafer({ ...qwen05b, headSize: 80 }, gpuBox);
+    expect(plan.kvKeyType).toBe("F16");
+    expect(plan.kvValueType).toBe("F16");
     expect(plan.notes.join(" ")).toMatch(/head size 80/);
   });
 
   it("falls back to f16 without flash attention", () => {
-    const plan = planWafer(qwen05b, laptop, { flashAttentionSupported: false });
-    expect(plan.kvCacheType).toBe("F16");
+    const plan = planWafer(qwen05b, gpuBox, { flashAttentionSupported: false });
+    expect(plan.kvValueType).toBe("F16");
     expect(plan.flashAttention).toBe(false);
   });
 

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { formatCrossover, type ReplayRow } from "../../bench/replay/report.js";
+import { fitStepCost, lookupSchedule, scheduleCostMs } from "../../bench/replay/schedule.js";
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe("replay schedule", () => {
+  it("without drafts every token is one step of batch 1", () => {
+    const s = lookupSchedule([1, 2, 3], null, range(10, 20));
+    expect([s.steps, s.proposed, s.accepted]).toEqual([10, 0, 0]);
+    expect(s.batchSizes.every((b) => b === 1)).toBe(true);
+  });
+
+  it("a verbatim copy of the prompt is covered by a few long verified drafts", () => {
+    const file = range(1000, 1300);
+    const s = lookupSchedule(file, file, file.slice(3));
+    expect(s.accepted + s.steps).toBe(297);
+    expect(s.steps).toBeLessThan(15);
+    expect(s.covered.at(-1)).toBe(297);
+  });
+
+  it("fits α + β·batch to timed steps and prices a schedule with it", () => {
+    const cost = fitStepCost([1, 1, 17, 33, 33].map((batch) => ({ batch, ms: 40 + 10 * batch })));
+    expect(cost.alphaMs).toBeCloseTo(40);
+    expect(cost.betaMs).toBeCloseTo(10);
+    expect(scheduleCostMs(cost, { steps: 2, proposed: 16, accepted: 16, covered: [17, 18], batchSizes: [17, 1] })).toBeCloseTo(2 * 40 + 18 * 10);
+    expect(fitStepCost([{ batch: 1, ms: 50 }, { batch: 1, ms: 70 }])).toEqual({ alphaMs: 60, betaMs: 0 });
+  });
+});
+
+describe("format crossover", () => {
+  const row = (commit: string, tokens: number, format: string, timeToEditMs: number): ReplayRow => ({
+    commit,
+    path: "f.ts",
+    fileBytes: tokens * 3,
+    fileTokens: tokens,
+    format,
+    speculation: "lookup",
+    outputTokens: 1,
+    steps: 1,
+    draftProposed: 0,
+    draftAccepted: 0,
+    tps: 1,
+    prefillMs: 0,
+    timeToEditMs,
+    speedup: 1,
+    identical: true,
+  });
+
+  it("is the smallest size from which search/replace wins for most files", () => {
+    const rows = [
+      ...[100, 200].flatMap((t) => [row(`c${t}`, t, "whole", 1000), row(`c${t}`, t, "search-replace", 2000)]),
+      ...[300, 400, 500].flatMap((t) => [row(`c${t}`, t, "whole", 3000), row(`c${t}`, t, "search-replace", 1000)]),
+    ];
+    expect(formatCrossover(rows)).toEqual({ tokens: 300, bytes: 900 });
+    expect(formatCrossover(rows.filter((r) => r.fileTokens < 300))).toBeUndefined();
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { PromptLookupDrafter } from "../../src/inference/prompt-lookup.js";
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe("PromptLookupDrafter", () => {
+  it("follows the source from the last matching 3-gram, starting at 16 tokens and growing to 32", () => {
+    const source = range(1000, 1200);
+    const drafter = new PromptLookupDrafter(source);
+    const history = [7, 1000, 1001, 1002];
+    const first = drafter.propose(history);
+    expect(first).toEqual(range(1003, 1019));
+    drafter.feedback(first.length, first.length);
+    history.push(...first, 1019);
+    const second = drafter.propose(history);
+    expect(second).toEqual(range(1020, 1052));
+    drafter.feedback(second.length, second.length);
+    history.push(...second, 1052);
+    expect(drafter.propose(history)).toHaveLength(32);
+  });
+
+  it("shrinks the draft after an early rejection and finds its place again after an edit", () => {
+    const source = range(1000, 1200);
+    const drafter = new PromptLookupDrafter(source, { initialDraft: 8 });
+    const history = [1000, 1001, 1002];
+    const draft = drafter.propose(history);
+    drafter.feedback(draft.length, 1); // the model wrote something else after one token
+    history.push(1003, 5, 6, 7); // an inserted line
+    expect(drafter.propose(history)).toEqual([]);
+    history.push(1010, 1011, 1012); // back to copying, further on
+    expect(drafter.propose(history)).toEqual(range(1013, 1017));
+  });
+
+  it("proposes nothing without a match", () => {
+    expect(new PromptLookupDrafter([1, 2, 3, 4]).propose([9, 9, 9])).toEqual([]);
+  });
+});
