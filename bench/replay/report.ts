@@ -51,9 +51,9 @@ export function renderTable(rows: readonly ReplayRow[]): string {
 }
 
 /**
- * File size above which search/replace finishes sooner than a whole-file rewrite (both with
- * lookup speculation): the smallest size where search/replace wins for at least 80% of the commits
- * at or above it.
+ * The whole-file size limit that makes these edits finish soonest (both formats with lookup
+ * speculation): files of at most `tokens` tokens rewritten whole, larger ones as search/replace,
+ * minimizing the summed time to finished edit. Undefined when no commit has both formats.
  */
 export function formatCrossover(rows: readonly ReplayRow[]): { bytes: number; tokens: number } | undefined {
   const byCommit = new Map<string, { bytes: number; tokens: number; whole?: number; sr?: number }>();
@@ -65,11 +65,13 @@ export function formatCrossover(rows: readonly ReplayRow[]): { bytes: number; to
     if (r.format === "search-replace") e.sr = r.timeToEditMs;
     byCommit.set(key, e);
   }
-  const pts = [...byCommit.values()].filter((e) => e.whole !== undefined && e.sr !== undefined).sort((a, b) => a.tokens - b.tokens);
-  for (const p of pts) {
-    const above = pts.filter((q) => q.tokens >= p.tokens);
-    const srWins = above.filter((q) => (q.sr ?? 0) < (q.whole ?? 0)).length;
-    if (srWins / above.length >= 0.8) return { bytes: p.bytes, tokens: p.tokens };
+  const pts = [...byCommit.values()].filter((e): e is { bytes: number; tokens: number; whole: number; sr: number } => e.whole !== undefined && e.sr !== undefined);
+  if (pts.length === 0) return undefined;
+  const total = (limit: number): number => pts.reduce((a, p) => a + (p.tokens <= limit ? p.whole : p.sr), 0);
+  let best = { bytes: 0, tokens: 0, ms: total(0) };
+  for (const p of [...pts].sort((a, b) => a.tokens - b.tokens)) {
+    const ms = total(p.tokens);
+    if (ms < best.ms) best = { bytes: p.bytes, tokens: p.tokens, ms };
   }
-  return undefined;
+  return { bytes: best.bytes, tokens: best.tokens };
 }

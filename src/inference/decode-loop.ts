@@ -31,8 +31,11 @@ export interface DecodeParams {
   /** Prompt tokens per prefill chunk between progress reports and abort checks. Default 512. */
   prefillChunk?: number;
   onPrefillProgress?: (done: number, total: number) => void;
-  /** After each verification step: tokens in its batch and its milliseconds (benchmarks price steps with it). */
-  onStep?: (batch: number, ms: number) => void;
+  /**
+   * After each verification step: tokens in its batch, its milliseconds and the tokens it emitted
+   * (benchmarks price steps with it and check the output token for token).
+   */
+  onStep?: (batch: number, ms: number, emitted: readonly Token[]) => void;
   /** Runs when the prompt is in the KV cache (e.g. to note the prefix). */
   onPrefilled?: () => void;
 }
@@ -125,7 +128,7 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
       await eraseFrom(sequence, base + i + 1);
       break;
     }
-    p.onStep?.(input.length, performance.now() - stepStarted);
+    p.onStep?.(input.length, performance.now() - stepStarted, emitted);
     drafter?.feedback(drafts.length, accepted);
     stats.draftProposed += drafts.length;
     stats.draftAccepted += accepted;

@@ -56,8 +56,8 @@ export interface EngineRequest {
   /** Teacher-forced output (benchmarks); see DecodeParams.target. */
   target?: readonly Token[];
   onPrefillProgress?: (done: number, total: number) => void;
-  /** Per verification step: batch tokens and milliseconds (benchmarks). */
-  onStep?: (batch: number, ms: number) => void;
+  /** Per verification step: batch tokens, milliseconds and emitted tokens (benchmarks). */
+  onStep?: (batch: number, ms: number, emitted: readonly Token[]) => void;
 }
 
 function contextFailure(err: unknown, plan: WaferPlan, facts: ModelFacts): ModelError {

@@ -47,12 +47,14 @@ describe("format crossover", () => {
     identical: true,
   });
 
-  it("is the smallest size from which search/replace wins for most files", () => {
+  it("is the whole-file limit that minimizes the summed time to finished edit", () => {
     const rows = [
       ...[100, 200].flatMap((t) => [row(`c${t}`, t, "whole", 1000), row(`c${t}`, t, "search-replace", 2000)]),
-      ...[300, 400, 500].flatMap((t) => [row(`c${t}`, t, "whole", 3000), row(`c${t}`, t, "search-replace", 1000)]),
+      // one larger file where whole wins by a little does not outweigh the ones around it
+      ...[300, 400, 500].flatMap((t) => [row(`c${t}`, t, "whole", t === 400 ? 900 : 3000), row(`c${t}`, t, "search-replace", 1000)]),
     ];
-    expect(formatCrossover(rows)).toEqual({ tokens: 300, bytes: 900 });
-    expect(formatCrossover(rows.filter((r) => r.fileTokens < 300))).toBeUndefined();
+    expect(formatCrossover(rows)).toEqual({ tokens: 200, bytes: 600 });
+    expect(formatCrossover(rows.filter((r) => r.fileTokens >= 300 && r.fileTokens !== 400))).toEqual({ tokens: 0, bytes: 0 });
+    expect(formatCrossover([])).toBeUndefined();
   });
 });
