@@ -13,11 +13,20 @@ interface LlamaBenchRow {
   avg_ts?: number;
 }
 
-/** Runs llama.cpp's `llama-bench` (pp512, tg128, 3 repetitions) and returns its tok/s. */
-export async function runLlamaBench(binary: string, modelPath: string, threads: number, signal?: AbortSignal): Promise<LlamaBenchResult> {
+/** The context settings to give llama-bench so both sides run the same configuration. */
+export interface LlamaBenchContext {
+  flashAttention: boolean;
+  kvKeyType: string;
+  kvValueType: string;
+  batchSize: number;
+}
+
+/** Runs llama.cpp's `llama-bench` (pp512, tg128, 3 repetitions) with our context settings and returns its tok/s. */
+export async function runLlamaBench(binary: string, modelPath: string, threads: number, context: LlamaBenchContext, signal?: AbortSignal): Promise<LlamaBenchResult> {
   let stdout: string;
+  const settings = ["-fa", context.flashAttention ? "1" : "0", "-ctk", context.kvKeyType.toLowerCase(), "-ctv", context.kvValueType.toLowerCase(), "-ub", String(context.batchSize)];
   try {
-    const result = await execa(binary, ["-m", modelPath, "-t", String(threads), "-p", "512", "-n", "128", "-r", "3", "-o", "json"], {
+    const result = await execa(binary, ["-m", modelPath, "-t", String(threads), "-p", "512", "-n", "128", "-r", "3", ...settings, "-o", "json"], {
       cancelSignal: signal,
       env: { OMP_NUM_THREADS: String(threads) },
     });

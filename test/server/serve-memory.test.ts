@@ -23,12 +23,12 @@ describe("the wafer plan for spark serve's sequences", () => {
     const one = planWafer(qwen15b, machine(12), { contextSize: 32768 });
     const four = planWafer(qwen15b, machine(12), { contextSize: 32768, sequences: 4 });
     expect(one.sequences).toBe(1);
-    expect(four).toMatchObject({ sequences: 4, contextSize: 32768, kvCacheBytes: 4 * kvCacheBytes(qwen15b, 32768, "Q8_0") });
+    expect(four).toMatchObject({ sequences: 4, contextSize: 32768, kvCacheBytes: 4 * kvCacheBytes(qwen15b, 32768, one.kvKeyType, one.kvValueType) });
     expect(four.totalBytes - one.totalBytes).toBe(3 * one.kvCacheBytes);
   });
 
   it("refuses sequences that do not fit, saying to lower --context or --sequences", () => {
-    expect(() => planWafer(qwen15b, machine(3), { contextSize: 32768 })).not.toThrow();
-    expect(() => planWafer(qwen15b, machine(3), { contextSize: 32768, sequences: 4 })).toThrow(/4 sequences of a 32768-token context needs .*lower --context to \d+ or --sequences/);
+    expect(() => planWafer(qwen15b, machine(4), { contextSize: 32768 })).not.toThrow();
+    expect(() => planWafer(qwen15b, machine(4), { contextSize: 32768, sequences: 4 })).toThrow(/4 sequences of a 32768-token context needs .*lower --context to \d+ or --sequences/);
   });
 });

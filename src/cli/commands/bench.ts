@@ -55,7 +55,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
         let comparison: Record<string, number> = {};
         if (flags.compareLlamaBench) {
           log("running llama-bench on the same model and threads…");
-          const theirs = await runLlamaBench(flags.compareLlamaBench, modelPath, engine.plan.threads, ctx.signal);
+          const theirs = await runLlamaBench(flags.compareLlamaBench, modelPath, engine.plan.threads, engine.plan, ctx.signal);
           const ours512 = result.prefill["512"] ?? 0;
           comparison = {
             llamaBenchPp512: theirs.pp512,
