@@ -96,6 +96,16 @@ async function run(engine: LocalEngine, request: Parameters<LocalEngine["generat
 }
 
 /**
+ * Plain decode speed: `tokens` greedy tokens after a short prompt, no drafts. Exported so a
+ * comparison can measure again right after the other side ran (the load on a shared machine drifts).
+ */
+export async function measureDecode(engine: LocalEngine, tokens = 128, signal?: AbortSignal): Promise<number> {
+  await engine.clearSequence();
+  const d = await run(engine, { prompt: codeTokens(engine, 64, 7), maxTokens: tokens, draftSource: null, ignoreEog: true, restore: false, persist: false, signal });
+  return d.stats.decodeTps;
+}
+
+/**
  * Measures prefill, decode, speculation on a copy-heavy edit (teacher-forced, so the model's
  * compute is real and its output is the edit), and TTFT for a prefix cold / warm / restored from disk.
  */
@@ -147,9 +157,8 @@ export async function runBench(engine: LocalEngine, options: BenchOptions = {}):
   say(`TTFT with a ${prefixSize}-token prefix: cold ${cold.stats.ttftMs} ms, warm ${warm.stats.ttftMs} ms, restored from disk ${restored.stats.ttftMs} ms`);
 
   await engine.clearSequence();
-  const decodeTokens = options.decodeTokens ?? 128;
-  const d = await run(engine, { prompt: noise(64, 7), maxTokens: decodeTokens, draftSource: null, ignoreEog: true, persist: false, signal: options.signal });
-  say(`decode: ${d.stats.decodeTps} tok/s`);
+  const decodeTps = await measureDecode(engine, options.decodeTokens ?? 128, options.signal);
+  say(`decode: ${decodeTps} tok/s`);
 
   // Copy-heavy edit: rewrite a file with three small changes.
   const file = noise(options.editTokens ?? 256, 11);
@@ -171,7 +180,7 @@ export async function runBench(engine: LocalEngine, options: BenchOptions = {}):
     contextMemoryBytes: engine.plan.kvCacheBytes,
     prefill,
     prefillTps: prefill[String(prefixSize)] ?? prefill[String(Math.max(...sizes))] ?? 0,
-    decodeTps: d.stats.decodeTps,
+    decodeTps,
     specTps: editTps(spec.stats),
     plainEditTps: editTps(plain.stats),
     specSpeedup,
