@@ -4,7 +4,7 @@
 // threads the decodes hop between cores and collide with llama.cpp's own threads
 // (measured 1.2 tok/s at defaults vs 335-445 tok/s with one pool thread, 2 vCPUs).
 "use strict";
-if (process.env.UV_THREADPOOL_SIZE === undefined) process.env.UV_THREADPOOL_SIZE = "1";
+require("./uv-pool.cjs");
 const path = require("node:path");
 const { pathToFileURL } = require("node:url");
 const entry = pathToFileURL(path.join(__dirname, "..", "dist", "src", "cli", "main.js")).href;

@@ -1,3 +1,4 @@
+import { dice } from "./match/closest.js";
 import { splitElided } from "./match/elision.js";
 import { plain } from "./match/normalize.js";
 
@@ -173,19 +174,7 @@ function fitCost(keys: readonly string[], cut: number, hi: number, lines: readon
 
 const lineKey = (s: string): string => plain(s).trim();
 
-/** Likeness of two line keys, 0–1 (shared character pairs). */
+/** Likeness of two line keys, 0–1 (shared character pairs; equal keys, even short ones, are 1). */
 function likeness(x: string, y: string): number {
-  if (x === y) return 1;
-  if (x.length < 2 || y.length < 2) return 0;
-  const pairs = new Map<string, number>();
-  for (let i = 0; i < x.length - 1; i++) pairs.set(x.slice(i, i + 2), (pairs.get(x.slice(i, i + 2)) ?? 0) + 1);
-  let common = 0;
-  for (let i = 0; i < y.length - 1; i++) {
-    const n = pairs.get(y.slice(i, i + 2)) ?? 0;
-    if (n > 0) {
-      common++;
-      pairs.set(y.slice(i, i + 2), n - 1);
-    }
-  }
-  return (2 * common) / (x.length + y.length - 2);
+  return x === y ? 1 : dice(x, y);
 }

@@ -156,7 +156,6 @@ export async function runBench(engine: LocalEngine, options: BenchOptions = {}):
   const restored = await run(engine, { prompt: [...prefix, ...noise(16, 23)], maxTokens: 2, draftSource: null, ignoreEog: true, persist: false, signal: options.signal });
   say(`TTFT with a ${prefixSize}-token prefix: cold ${cold.stats.ttftMs} ms, warm ${warm.stats.ttftMs} ms, restored from disk ${restored.stats.ttftMs} ms`);
 
-  await engine.clearSequence();
   const decodeTps = await measureDecode(engine, options.decodeTokens ?? 128, options.signal);
   say(`decode: ${decodeTps} tok/s`);
 

@@ -67,7 +67,7 @@ async function measureRound(model: LlamaModel, candidates: readonly number[], to
 interface TuningEntry {
   threads: number;
   trials: ThreadTrial[];
-  /** 1-minute load average (other processes) when measured. */
+  /** 1-minute load average just before measuring. */
   load?: number;
   /** Measured while other work was running: used, but measured again once the machine is quieter. */
   provisional?: boolean;
@@ -78,8 +78,8 @@ const BUSY_LOAD_PER_CORE = 0.5;
 
 /**
  * Best thread count for this machine and model class: cached, else measured and cached. A result
- * measured on a busy machine (other developers' builds once made 1 thread look 3× faster than 2
- * here) is provisional and measured again when the load has dropped.
+ * measured on a busy machine is provisional and measured again when the load has dropped (trials
+ * are only as good as the moment they ran in).
  */
 export async function tunedThreads(llama: Llama, model: LlamaModel, cores: number, modelBytes: number, cacheFile: string, loadAverage: () => number = () => os.loadavg()[0] ?? 0): Promise<number> {
   if (llama.gpu !== false) return cores;
@@ -91,9 +91,9 @@ export async function tunedThreads(llama: Llama, model: LlamaModel, cores: numbe
     // first run on this machine
   }
   const known = cache[key];
-  const busy = loadAverage() > cores * BUSY_LOAD_PER_CORE;
-  if (known && (!known.provisional || busy)) return known.threads;
   const load = loadAverage();
+  const busy = load > cores * BUSY_LOAD_PER_CORE;
+  if (known && (!known.provisional || busy)) return known.threads;
   const trials = await measureThreads(model, threadCandidates(cores));
   const best = trials.reduce((a, b) => (b.decodeTps > a.decodeTps ? b : a), trials[0] ?? { threads: cores, decodeTps: 0 });
   cache[key] = { threads: best.threads, trials, load: Math.round(load * 100) / 100, provisional: busy || undefined };

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
-import type { KeyInfo } from "../../src/tui/input/keymap.js";
+import { NO_KEY, type KeyInfo } from "../../src/tui/input/keymap.js";
 import { emptyStats, type Backend, type BackendInfo, type GenerateChunk, type GenerateRequest } from "../../src/inference/backend.js";
 
 // Hermetic git and cache for every test in the importing file.
@@ -36,22 +36,7 @@ export function makePlainDir(): { dir: string; cleanup: () => void } {
 
 /** Ink's Key with nothing pressed, plus `over`. */
 export function key(over: Partial<KeyInfo> = {}): KeyInfo {
-  return {
-    return: false,
-    escape: false,
-    ctrl: false,
-    meta: false,
-    tab: false,
-    backspace: false,
-    delete: false,
-    upArrow: false,
-    downArrow: false,
-    leftArrow: false,
-    rightArrow: false,
-    home: false,
-    end: false,
-    ...over,
-  };
+  return { ...NO_KEY, ...over };
 }
 
 /** Polls `check` between event-loop turns until it passes; fails after `ms`. */

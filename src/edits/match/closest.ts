@@ -50,8 +50,8 @@ export function quoteLines(file: readonly string[], start: number, end: number, 
   return out.join("\n");
 }
 
-/** Dice coefficient of character pairs. */
-function dice(a: string, b: string): number {
+/** Dice coefficient of character pairs, 0–1 (0 when either string is shorter than 2). */
+export function dice(a: string, b: string): number {
   if (a.length < 2 || b.length < 2) return 0;
   const pairs = new Map<string, number>();
   for (let i = 0; i < a.length - 1; i++) pairs.set(a.slice(i, i + 2), (pairs.get(a.slice(i, i + 2)) ?? 0) + 1);

@@ -94,7 +94,8 @@ function editKey(s: EditorState, input: string, key: KeyInfo): KeyCommand {
   return edit(ed.insert(s, input));
 }
 
-const NO_KEY: KeyInfo = {
+/** Ink's key flags with nothing pressed. */
+export const NO_KEY: Readonly<KeyInfo> = {
   return: false,
   escape: false,
   ctrl: false,
