@@ -74,14 +74,27 @@ function codeText(lines: number, seed: number): string {
   return out.join("\n");
 }
 
+type Tokenize = (text: string) => Token[];
+
 /** `count` tokens of code-like text (different `seed`, different text). */
-function codeTokens(engine: LocalEngine, count: number, seed: number): Token[] {
+function codeTokens(tokenize: Tokenize, count: number, seed: number): Token[] {
   let lines = Math.ceil(count / 8) + 8;
   for (;;) {
-    const tokens = engine.tokenize(codeText(lines, seed));
+    const tokens = tokenize(codeText(lines, seed));
     if (tokens.length >= count) return tokens.slice(0, count);
     lines *= 2;
   }
+}
+
+/**
+ * The copy-heavy edit: a prompt holding a `fileTokens`-token file, and the file rewritten with
+ * three 6-token changes (at 20%, 50% and 80%) as the answer.
+ */
+export function copyEditTask(tokenize: Tokenize, fileTokens: number): { prompt: Token[]; edited: Token[] } {
+  const file = codeTokens(tokenize, fileTokens, 11);
+  const edited = [...file];
+  for (const at of [0.2, 0.5, 0.8]) edited.splice(Math.floor(at * file.length), 6, ...codeTokens(tokenize, 6, Math.floor(at * 100)));
+  return { prompt: [...codeTokens(tokenize, 64, 3), ...file, ...codeTokens(tokenize, 24, 5)], edited };
 }
 
 async function run(engine: LocalEngine, request: Parameters<LocalEngine["generate"]>[0]): Promise<{ tokens: number; text: string; stats: GenerationStats }> {
@@ -101,7 +114,7 @@ async function run(engine: LocalEngine, request: Parameters<LocalEngine["generat
  */
 export async function measureDecode(engine: LocalEngine, tokens = 128, signal?: AbortSignal): Promise<number> {
   await engine.clearSequence();
-  const d = await run(engine, { prompt: codeTokens(engine, 64, 7), maxTokens: tokens, draftSource: null, ignoreEog: true, restore: false, persist: false, signal });
+  const d = await run(engine, { prompt: codeTokens((t) => engine.tokenize(t), 64, 7), maxTokens: tokens, draftSource: null, ignoreEog: true, restore: false, persist: false, signal });
   return d.stats.decodeTps;
 }
 
@@ -111,7 +124,7 @@ export async function measureDecode(engine: LocalEngine, tokens = 128, signal?: 
  */
 export async function runBench(engine: LocalEngine, options: BenchOptions = {}): Promise<BenchResult> {
   const say = options.onStep ?? (() => undefined);
-  const noise = (count: number, seed: number): Token[] => codeTokens(engine, count, seed);
+  const noise = (count: number, seed: number): Token[] => codeTokens((t) => engine.tokenize(t), count, seed);
   const limit = engine.plan.contextSize - 256;
   const prefill: Record<string, number> = {};
   const prefixSize = Math.min(options.ttftPrefix ?? 8192, limit - 64);
@@ -159,11 +172,7 @@ export async function runBench(engine: LocalEngine, options: BenchOptions = {}):
   const decodeTps = await measureDecode(engine, options.decodeTokens ?? 128, options.signal);
   say(`decode: ${decodeTps} tok/s`);
 
-  // Copy-heavy edit: rewrite a file with three small changes.
-  const file = noise(options.editTokens ?? 256, 11);
-  const edited = [...file];
-  for (const at of [0.2, 0.5, 0.8]) edited.splice(Math.floor(at * file.length), 6, ...noise(6, Math.floor(at * 100)));
-  const prompt = [...noise(64, 3), ...file, ...noise(24, 5)];
+  const { prompt, edited } = copyEditTask((t) => engine.tokenize(t), options.editTokens ?? 256);
   await engine.clearSequence();
   const plain = await run(engine, { prompt, target: edited, maxTokens: edited.length, draftSource: null, persist: false, signal: options.signal });
   await engine.clearSequence();

@@ -8,6 +8,7 @@ import type { MachineFacts } from "./machine.js";
 import { modelFileHash } from "./model-hash.js";
 import { readModelFacts, type ModelFacts } from "./model-facts.js";
 import { PrefixStore } from "./prefix-store.js";
+import { drainSamplerPool } from "./sampler-pool.js";
 import { DraftModelDrafter, type Drafter } from "./draft-model.js";
 import { PromptLookupDrafter } from "./prompt-lookup.js";
 import { tunedThreads } from "./thread-tuning.js";
@@ -249,9 +250,11 @@ export class LocalEngine {
   async dispose(): Promise<void> {
     if (this.draft) {
       await this.draft.context.dispose();
+      drainSamplerPool(this.llama, this.draft.model);
       await this.draft.model.dispose();
     }
     await this.context.dispose();
+    drainSamplerPool(this.llama, this.model);
     await this.model.dispose();
   }
 }

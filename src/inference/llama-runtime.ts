@@ -2,6 +2,7 @@ import os from "node:os";
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { ModelError } from "../errors.js";
 import { cpuMachine, type MachineFacts } from "./machine.js";
+import { installSamplerPool } from "./sampler-pool.js";
 
 /** The last llama.cpp log lines: the real reason behind node-llama-cpp's generic failures. */
 const recentLogs: string[] = [];
@@ -28,7 +29,7 @@ export function llamaRuntime(options: RuntimeOptions = {}, env: NodeJS.ProcessEn
   runtime ??= (async () => {
     const useGpu = (options.gpu ?? true) && env.SPARK_GPU !== "0";
     try {
-      return await getLlama({
+      const llama = await getLlama({
         gpu: useGpu ? "auto" : false,
         build: "never",
         maxThreads: cpuMachine().cores,
@@ -42,6 +43,8 @@ export function llamaRuntime(options: RuntimeOptions = {}, env: NodeJS.ProcessEn
           if (env.SPARK_DEBUG === "1") process.stderr.write(`[llama.cpp ${level}] ${line}\n`);
         },
       });
+      if (env.SPARK_SAMPLER_POOL !== "0") installSamplerPool(llama);
+      return llama;
     } catch (err) {
       runtime = undefined;
       throw new ModelError(

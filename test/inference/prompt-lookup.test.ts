@@ -4,18 +4,22 @@ import { PromptLookupDrafter } from "../../src/inference/prompt-lookup.js";
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe("PromptLookupDrafter", () => {
-  it("follows the source from the last matching 3-gram, starting at 16 tokens and growing to 32", () => {
+  it("follows the source from the last matching 3-gram: a probe of 8 tokens, then doubling from 16 to the cap of 32", () => {
     const source = range(1000, 1200);
     const drafter = new PromptLookupDrafter(source);
     const history = [7, 1000, 1001, 1002];
+    const probe = drafter.propose(history);
+    expect(probe).toEqual(range(1003, 1011));
+    drafter.feedback(probe.length, probe.length);
+    history.push(...probe, 1011);
     const first = drafter.propose(history);
-    expect(first).toEqual(range(1003, 1019));
+    expect(first).toEqual(range(1012, 1044));
     drafter.feedback(first.length, first.length);
-    history.push(...first, 1019);
+    history.push(...first, 1044);
     const second = drafter.propose(history);
-    expect(second).toEqual(range(1020, 1052));
+    expect(second).toEqual(range(1045, 1077));
     drafter.feedback(second.length, second.length);
-    history.push(...second, 1052);
+    history.push(...second, 1077);
     expect(drafter.propose(history)).toHaveLength(32);
   });
 
