@@ -40,6 +40,9 @@ export interface DecodeParams {
   onPrefilled?: () => void;
 }
 
+/** Seed of the first sampled token when the temperature is above 0 (runs are reproducible). */
+const SAMPLING_SEED = 42;
+
 /** Output of the decode loop: text pieces, then one stats record. */
 export type DecodeEvent = { type: "text"; text: string } | { type: "stats"; stats: GenerationStats };
 
@@ -82,7 +85,9 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
   let pending = prompt[prompt.length - 1] as Token;
   let firstTokenAt = 0;
   let finished = false;
-  const sampleOptions = { temperature, ...(temperature > 0 ? { seed: 42 } : {}) };
+  // Each step is its own node-llama-cpp call with a freshly seeded sampler, so the seed changes
+  // per step: one fixed seed would draw the same random number for every token.
+  const sampleOptions = (): { temperature: number; seed?: number } => (temperature > 0 ? { temperature, seed: (SAMPLING_SEED + stats.outputTokens) >>> 0 } : { temperature });
 
   while (!finished && stats.outputTokens < maxTokens) {
     if (signal?.aborted) throw abortError(signal);
@@ -91,7 +96,8 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
     drafts = drafts.slice(0, Math.max(0, room));
     if (grammar && drafts.length > 0) drafts = allowedPrefix(p, grammar, drafts);
     const base = sequence.nextTokenIndex;
-    const input = [pending, ...drafts].map((t) => [t, { generateNext: { token: true, options: sampleOptions } }] as [Token, { generateNext: { token: true; options: typeof sampleOptions } }]);
+    const options = sampleOptions();
+    const input = [pending, ...drafts].map((t) => [t, { generateNext: { token: true, options } }] as [Token, { generateNext: { token: true; options: typeof options } }]);
     const stepStarted = performance.now();
     const results = await sequence.controlledEvaluate(input);
     const emitted: Token[] = [];
@@ -106,7 +112,7 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
       if (token === null || token === undefined) throw new Error("llama.cpp returned no token");
       if (grammar && !grammar.allows(token)) {
         await eraseFrom(sequence, base + i);
-        token = await sampleUnderGrammar(sequence, input[i]?.[0] as Token, grammar, temperature);
+        token = await sampleUnderGrammar(sequence, input[i]?.[0] as Token, grammar, options);
         grammar.accept(token);
         i = drafts.length; // everything after position i was dropped
       } else {
@@ -165,9 +171,9 @@ function allowedPrefix(p: DecodeParams, grammar: GrammarCursor, drafts: Token[])
 }
 
 /** Evaluates `token` and samples its successor with the grammar applied (node-llama-cpp's sampler). */
-async function sampleUnderGrammar(sequence: LlamaContextSequence, token: Token, grammar: GrammarCursor, temperature: number): Promise<Token> {
+async function sampleUnderGrammar(sequence: LlamaContextSequence, token: Token, grammar: GrammarCursor, options: { temperature: number; seed?: number }): Promise<Token> {
   // The sampler must not advance our state: give it a copy, we accept the result ourselves.
-  const iterator = sequence.evaluate([token], { grammarEvaluationState: grammar.state.clone(), temperature, yieldEogToken: true });
+  const iterator = sequence.evaluate([token], { grammarEvaluationState: grammar.state.clone(), ...options, yieldEogToken: true });
   try {
     const { value } = await iterator.next();
     if (value === undefined) throw new Error("llama.cpp returned no token under the grammar");
