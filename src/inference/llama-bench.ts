@@ -21,15 +21,30 @@ export interface LlamaBenchContext {
   batchSize: number;
 }
 
-/** Runs llama.cpp's `llama-bench` (pp512, tg128, 3 repetitions) with our context settings and returns its tok/s. */
-export async function runLlamaBench(binary: string, modelPath: string, threads: number, context: LlamaBenchContext, signal?: AbortSignal): Promise<LlamaBenchResult> {
+/** What llama-bench runs: `-p prompt -n gen -r repetitions`. */
+export interface LlamaBenchRun {
+  prompt: number;
+  gen: number;
+  repetitions: number;
+}
+
+/**
+ * Runs llama.cpp's `llama-bench` with our context settings and returns its tok/s (0 for a test
+ * it did not run). Default run: pp512 and tg128, 3 repetitions.
+ */
+export async function runLlamaBench(
+  binary: string,
+  modelPath: string,
+  threads: number,
+  context: LlamaBenchContext,
+  run: LlamaBenchRun = { prompt: 512, gen: 128, repetitions: 3 },
+  signal?: AbortSignal,
+): Promise<LlamaBenchResult> {
   let stdout: string;
   const settings = ["-fa", context.flashAttention ? "1" : "0", "-ctk", context.kvKeyType.toLowerCase(), "-ctv", context.kvValueType.toLowerCase(), "-ub", String(context.batchSize)];
   try {
-    const result = await execa(binary, ["-m", modelPath, "-t", String(threads), "-p", "512", "-n", "128", "-r", "3", ...settings, "-o", "json"], {
-      cancelSignal: signal,
-      env: { OMP_NUM_THREADS: String(threads) },
-    });
+    const args = ["-m", modelPath, "-t", String(threads), "-p", String(run.prompt), "-n", String(run.gen), "-r", String(run.repetitions), ...settings, "-o", "json"];
+    const result = await execa(binary, args, { cancelSignal: signal, env: { OMP_NUM_THREADS: String(threads) } });
     stdout = result.stdout;
   } catch (err) {
     throw new UsageError(`llama-bench failed: ${err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)}`);
@@ -43,4 +58,34 @@ export async function runLlamaBench(binary: string, modelPath: string, threads: 
   const pp = rows.find((r) => (r.n_prompt ?? 0) > 0 && (r.n_gen ?? 0) === 0);
   const tg = rows.find((r) => (r.n_gen ?? 0) > 0 && (r.n_prompt ?? 0) === 0);
   return { pp512: Math.round((pp?.avg_ts ?? 0) * 10) / 10, tg128: Math.round((tg?.avg_ts ?? 0) * 10) / 10 };
+}
+
+/** Decode speeds measured in alternation, and the ratio read off them. */
+export interface DecodeComparison {
+  /** Ours before the first round and after each round: rounds + 1 values. */
+  ours: number[];
+  theirs: number[];
+  /** Per round: the mean of ours just before and just after, over theirs. */
+  ratios: number[];
+  /** Median of `ratios`. */
+  ratio: number;
+}
+
+/**
+ * Alternates our decode measurement with theirs, `rounds` times (default 3), and takes the median of
+ * the per-round ratios: a shared machine's load drifts by ±10% within minutes, so one pair
+ * measured minutes apart says little, and each of theirs is set beside ours just around it.
+ */
+export async function compareDecode(ours: () => Promise<number>, theirs: () => Promise<number>, rounds = 3): Promise<DecodeComparison> {
+  const oursValues = [await ours()];
+  const theirValues: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    theirValues.push(await theirs());
+    oursValues.push(await ours());
+  }
+  const ratios = theirValues.map((t, i) => (t > 0 ? ((oursValues[i] ?? 0) + (oursValues[i + 1] ?? 0)) / 2 / t : 0));
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const ratio = sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return { ours: oursValues, theirs: theirValues, ratios, ratio };
 }

@@ -3,7 +3,7 @@ import { ensureFixtureModel } from "../../../fixtures/index.js";
 import { UsageError } from "../../errors.js";
 import { measureDecode, runBench } from "../../inference/bench-run.js";
 import { LocalEngine } from "../../inference/engine.js";
-import { runLlamaBench } from "../../inference/llama-bench.js";
+import { compareDecode, runLlamaBench } from "../../inference/llama-bench.js";
 import { gib } from "../../inference/machine.js";
 import { resolveModel } from "../../inference/model-source/index.js";
 import { describePlan } from "../../inference/wafer-plan.js";
@@ -55,21 +55,22 @@ export function registerBench(program: Command, ctx: CliContext): void {
         let comparison: Record<string, number> = {};
         if (flags.compareLlamaBench) {
           log("running llama-bench on the same model and threads…");
-          // Our decode is measured just before and just after llama-bench and averaged: on a shared
-          // machine the load drifts over the minutes the rest of the bench takes.
-          const before = await measureDecode(engine, 128, ctx.signal);
-          const theirs = await runLlamaBench(flags.compareLlamaBench, modelPath, engine.plan.threads, engine.plan, ctx.signal);
-          const after = await measureDecode(engine, 128, ctx.signal);
-          const oursDecode = round2((before + after) / 2);
+          const bin = flags.compareLlamaBench;
+          const theirPrefill = await runLlamaBench(bin, modelPath, engine.plan.threads, engine.plan, { prompt: 512, gen: 0, repetitions: 3 }, ctx.signal);
+          const decode = await compareDecode(
+            () => measureDecode(engine, 128, ctx.signal),
+            async () => (await runLlamaBench(bin, modelPath, engine.plan.threads, engine.plan, { prompt: 0, gen: 128, repetitions: 2 }, ctx.signal)).tg128,
+          );
           const ours512 = result.prefill["512"] ?? 0;
           comparison = {
-            llamaBenchPp512: theirs.pp512,
-            llamaBenchTg128: theirs.tg128,
-            decodeBesideLlamaBench: oursDecode,
-            prefillRatio: theirs.pp512 > 0 ? round2(ours512 / theirs.pp512) : 0,
-            decodeRatio: theirs.tg128 > 0 ? round2(oursDecode / theirs.tg128) : 0,
+            llamaBenchPp512: theirPrefill.pp512,
+            llamaBenchTg128: round2(decode.theirs.reduce((a, b) => a + b, 0) / Math.max(1, decode.theirs.length)),
+            decodeBesideLlamaBench: round2(decode.ours.reduce((a, b) => a + b, 0) / Math.max(1, decode.ours.length)),
+            prefillRatio: theirPrefill.pp512 > 0 ? round2(ours512 / theirPrefill.pp512) : 0,
+            decodeRatio: round2(decode.ratio),
           };
-          log(`  llama-bench: pp512 ${theirs.pp512} tok/s, tg128 ${theirs.tg128} tok/s; ours around it ${before} / ${after} tok/s → ours/theirs: prefill ${comparison.prefillRatio}×, decode ${comparison.decodeRatio}×`);
+          log(`  llama-bench: pp512 ${theirPrefill.pp512} tok/s; tg128 ${decode.theirs.join(" / ")} tok/s, ours around each ${decode.ours.join(" / ")} tok/s`);
+          log(`  ours/theirs: prefill ${comparison.prefillRatio}×, decode ${comparison.decodeRatio}× (median of ${decode.ratios.map((r) => round2(r)).join(", ")})`);
         }
         const summary = { model: modelName, ...result, ...comparison, restoredVsColdTtft: result.coldTtftMs > 0 ? Math.round((result.restoredTtftMs / result.coldTtftMs) * 10000) / 10000 : 0 };
         if (flags.json) ctx.stdout.write(`${JSON.stringify(summary)}\n`);

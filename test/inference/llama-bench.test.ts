@@ -1,0 +1,52 @@
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { compareDecode, runLlamaBench } from "../../src/inference/llama-bench.js";
+
+const context = { flashAttention: false, kvKeyType: "Q8_0", kvValueType: "F16", batchSize: 128 };
+
+/** A stand-in llama-bench: records its arguments, prints `output`. */
+function fakeLlamaBench(output: string): { binary: string; args: () => string[] } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "spark-llama-bench-"));
+  const binary = path.join(dir, "llama-bench");
+  const argsFile = path.join(dir, "args.json");
+  writeFileSync(binary, `#!/usr/bin/env node\nrequire("fs").writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)));\nprocess.stdout.write(${JSON.stringify(output)});\n`);
+  chmodSync(binary, 0o755);
+  return { binary, args: () => JSON.parse(readFileSync(argsFile, "utf8")) as string[] };
+}
+
+describe("runLlamaBench", () => {
+  it("runs our context settings and reads pp and tg off its JSON", async () => {
+    const fake = fakeLlamaBench(JSON.stringify([{ n_prompt: 0, n_gen: 128, avg_ts: 20.56 }]));
+    const result = await runLlamaBench(fake.binary, "/m.gguf", 2, context, { prompt: 0, gen: 128, repetitions: 2 });
+    expect(result).toEqual({ pp512: 0, tg128: 20.6 });
+    expect(fake.args().join(" ")).toBe("-m /m.gguf -t 2 -p 0 -n 128 -r 2 -fa 0 -ctk q8_0 -ctv f16 -ub 128 -o json");
+  });
+
+  it("says so in one line when the binary prints no JSON", async () => {
+    const fake = fakeLlamaBench("usage: something else");
+    await expect(runLlamaBench(fake.binary, "/m.gguf", 2, context)).rejects.toThrow("llama-bench printed no JSON");
+  });
+});
+
+describe("compareDecode", () => {
+  it("alternates ours and theirs and takes the median of the per-round ratios", async () => {
+    const calls: string[] = [];
+    const ours = [10, 12, 14, 16];
+    const theirs = [11, 13, 30];
+    const result = await compareDecode(
+      async () => {
+        calls.push("ours");
+        return ours.shift() ?? 0;
+      },
+      async () => {
+        calls.push("theirs");
+        return theirs.shift() ?? 0;
+      },
+    );
+    expect(calls).toEqual(["ours", "theirs", "ours", "theirs", "ours", "theirs", "ours"]);
+    expect(result.ratios.map((r) => Math.round(r * 100) / 100)).toEqual([1, 1, 0.5]);
+    expect(result.ratio).toBe(1);
+  });
+});
