@@ -24,7 +24,8 @@ import { describeKvTypes } from "../../src/inference/wafer-plan.js";
 import { answerText } from "./answers.js";
 import { renderChart } from "./chart.js";
 import { readCommits, selectCommits } from "./commits.js";
-import { formatCrossover, median, renderTable, type ReplayRow } from "./report.js";
+import { median } from "../../src/median.js";
+import { formatCrossover, renderTable, type ReplayRow } from "./report.js";
 import { fitStepCost, lookupSchedule, scheduleCostMs, type Schedule, type StepSample } from "./schedule.js";
 
 const { values: args } = parseArgs({

@@ -1,3 +1,4 @@
+import { median } from "../../src/median.js";
 import { sizeGroup } from "./commits.js";
 
 /** One measured (commit, format, speculation) run. */
@@ -21,12 +22,6 @@ export interface ReplayRow {
   identical: boolean;
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-}
 
 const r1 = (n: number): string => (Math.round(n * 10) / 10).toFixed(1);
 

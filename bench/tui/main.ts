@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { execa } from "execa";
 import { ensureFixtureModel, isFixtureModelName } from "../../fixtures/index.js";
+import { median } from "../../src/median.js";
 import { TmuxSession } from "../../test/tui/tmux.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -135,12 +136,6 @@ async function tui(): Promise<Sample> {
     t.kill();
   }
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 async function main(): Promise<void> {
   await headless(); // warm-up: the repo prefix is saved to the cache, so later runs start alike

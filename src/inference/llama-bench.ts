@@ -1,5 +1,6 @@
 import { execa } from "execa";
 import { UsageError } from "../errors.js";
+import { median } from "../median.js";
 
 /** llama.cpp's own numbers for the same model and threads. */
 export interface LlamaBenchResult {
@@ -84,8 +85,5 @@ export async function compareDecode(ours: () => Promise<number>, theirs: () => P
     oursValues.push(await ours());
   }
   const ratios = theirValues.map((t, i) => (t > 0 ? ((oursValues[i] ?? 0) + (oursValues[i + 1] ?? 0)) / 2 / t : 0));
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const ratio = sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return { ours: oursValues, theirs: theirValues, ratios, ratio };
+  return { ours: oursValues, theirs: theirValues, ratios, ratio: median(ratios) };
 }

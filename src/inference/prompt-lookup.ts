@@ -83,7 +83,7 @@ export class PromptLookupDrafter implements Drafter {
   feedback(proposed: number, accepted: number): void {
     if (this.cursor >= 0) this.cursor += accepted + 1;
     if (proposed === 0) return;
-    if (accepted === proposed) this.draftLength = Math.min(this.maxDraft, Math.max(this.draftLength, proposed) * 2);
+    if (accepted === proposed) this.draftLength = Math.min(this.maxDraft, this.draftLength * 2);
     else if (accepted < proposed / 2) this.draftLength = Math.max(this.minDraft, Math.floor(this.draftLength / 2));
   }
 

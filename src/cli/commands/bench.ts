@@ -64,8 +64,8 @@ export function registerBench(program: Command, ctx: CliContext): void {
           const ours512 = result.prefill["512"] ?? 0;
           comparison = {
             llamaBenchPp512: theirPrefill.pp512,
-            llamaBenchTg128: round2(decode.theirs.reduce((a, b) => a + b, 0) / Math.max(1, decode.theirs.length)),
-            decodeBesideLlamaBench: round2(decode.ours.reduce((a, b) => a + b, 0) / Math.max(1, decode.ours.length)),
+            llamaBenchTg128: round2(mean(decode.theirs)),
+            decodeBesideLlamaBench: round2(mean(decode.ours)),
             prefillRatio: theirPrefill.pp512 > 0 ? round2(ours512 / theirPrefill.pp512) : 0,
             decodeRatio: round2(decode.ratio),
           };
@@ -90,6 +90,10 @@ export function registerBench(program: Command, ctx: CliContext): void {
         await engine.dispose();
       }
     });
+}
+
+function mean(values: readonly number[]): number {
+  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
 
 function round2(n: number): number {
