@@ -35,6 +35,30 @@ describe("PromptLookupDrafter", () => {
     expect(drafter.propose(history)).toEqual(range(1013, 1017));
   });
 
+  it("resumes one copied token after an edit, near where the copy left off, and only there", () => {
+    const run = (options: { resyncWindow?: number }, resumeWith: number): number[] => {
+      const drafter = new PromptLookupDrafter(range(1000, 1200), options);
+      const history = [1000, 1001, 1002];
+      const probe = drafter.propose(history);
+      drafter.feedback(probe.length, probe.length);
+      history.push(...probe, 1011);
+      const draft = drafter.propose(history);
+      expect(draft).toEqual(range(1012, 1044));
+      drafter.feedback(draft.length, 8); // 1012..1019 copied, then the edit: 5, 6 replace 1020, 1021
+      history.push(...range(1012, 1020), 5);
+      expect(drafter.propose(history)).toEqual([]);
+      drafter.feedback(0, 0);
+      history.push(6);
+      expect(drafter.propose(history)).toEqual([]);
+      drafter.feedback(0, 0);
+      history.push(resumeWith);
+      return drafter.propose(history);
+    };
+    expect(run({}, 1022)).toEqual(range(1023, 1027)); // a 3-gram would need two more tokens
+    expect(run({ resyncWindow: 0 }, 1022)).toEqual([]);
+    expect(run({}, 1100)).toEqual([]); // the same token far from the edit is not a resync
+  });
+
   it("proposes nothing without a match", () => {
     expect(new PromptLookupDrafter([1, 2, 3, 4]).propose([9, 9, 9])).toEqual([]);
   });
