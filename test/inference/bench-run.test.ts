@@ -21,6 +21,10 @@ describe("runBench", () => {
     expect(r.prefillTps).toBeGreaterThan(0);
     expect(r.decodeTps).toBeGreaterThan(0);
     expect(r.outputIdentical).toBe(true);
+    // Three rounds of the copy edit, plain and speculative in alternating order; the median ratio.
+    const ratios = /median of ([\d.]+), ([\d.]+), ([\d.]+);/.exec(steps.join("\n"))?.slice(1).map(Number) ?? [];
+    expect(ratios).toHaveLength(3);
+    expect(r.specSpeedup).toBe([...ratios].sort((a, b) => a - b)[1]);
     expect(r.draftAccepted).toBeGreaterThan(0);
     expect(r.coldTtftMs).toBeGreaterThan(r.warmTtftMs);
     // Restored from the state the cold run saved (1,536 tokens ≥ the 1,024-token persist threshold).
