@@ -39,9 +39,10 @@ export interface BenchResult {
   /** Prefill tok/s at the largest default size that fit. */
   prefillTps: number;
   decodeTps: number;
-  /** Effective tok/s of the copy-heavy edit with speculation, and without. */
+  /** Effective tok/s of the copy-heavy edit with speculation, and without (medians of the rounds). */
   specTps: number;
   plainEditTps: number;
+  /** Median over the rounds of speculative / plain tok/s, each round's pair measured back to back. */
   specSpeedup: number;
   draftProposed: number;
   draftAccepted: number;
@@ -157,11 +158,11 @@ async function measureCopyEdit(engine: LocalEngine, prompt: Token[], edited: Tok
       tps.set(speculate, r.stats.outputTokens > 1 ? r.stats.decodeTps : 0);
       if (speculate) drafts = { draftProposed: r.stats.draftProposed, draftAccepted: r.stats.draftAccepted };
     }
-    const p = tps.get(false) ?? 0;
-    const q = tps.get(true) ?? 0;
-    plainTps.push(p);
-    specTps.push(q);
-    ratios.push(p > 0 ? Math.round((q / p) * 100) / 100 : 0);
+    const plainRate = tps.get(false) ?? 0;
+    const specRate = tps.get(true) ?? 0;
+    plainTps.push(plainRate);
+    specTps.push(specRate);
+    ratios.push(plainRate > 0 ? Math.round((specRate / plainRate) * 100) / 100 : 0);
   }
   return {
     plain: { decodeTps: median(plainTps) },
