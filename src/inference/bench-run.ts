@@ -150,16 +150,18 @@ async function measureCopyEdit(engine: LocalEngine, prompt: Token[], edited: Tok
   const texts = new Set<string>();
   let drafts = { draftProposed: 0, draftAccepted: 0 };
   for (let round = 0; round < Math.max(1, rounds); round++) {
-    const order = round % 2 === 0 ? [false, true] : [true, false];
-    const tps = new Map<boolean, number>();
-    for (const speculate of order) {
+    let plainRate = 0;
+    let specRate = 0;
+    for (const speculate of round % 2 === 0 ? [false, true] : [true, false]) {
       const r = await once(speculate);
       texts.add(r.text);
-      tps.set(speculate, r.stats.outputTokens > 1 ? r.stats.decodeTps : 0);
-      if (speculate) drafts = { draftProposed: r.stats.draftProposed, draftAccepted: r.stats.draftAccepted };
+      const rate = r.stats.outputTokens > 1 ? r.stats.decodeTps : 0;
+      if (!speculate) plainRate = rate;
+      else {
+        specRate = rate;
+        drafts = { draftProposed: r.stats.draftProposed, draftAccepted: r.stats.draftAccepted };
+      }
     }
-    const plainRate = tps.get(false) ?? 0;
-    const specRate = tps.get(true) ?? 0;
     plainTps.push(plainRate);
     specTps.push(specRate);
     ratios.push(plainRate > 0 ? Math.round((specRate / plainRate) * 100) / 100 : 0);
