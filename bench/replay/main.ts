@@ -18,9 +18,8 @@ import { ensureFixtureModel, isFixtureModelName, repoRoot } from "../../fixtures
 import { firstMessages } from "../../src/agent/prompt.js";
 import { renderFileBlock } from "../../src/agent/packer/render.js";
 import type { FormatName } from "../../src/edits/index.js";
-import { chatPromptTokens } from "../../src/inference/chat-format.js";
-import { LocalEngine } from "../../src/inference/engine.js";
-import { describeKvTypes } from "../../src/inference/wafer-plan.js";
+import { describeKvTypes } from "../../src/inference/index.js";
+import { chatPromptTokens, LocalEngine } from "../../src/inference/runtime.js";
 import { answerText } from "./answers.js";
 import { renderChart } from "./chart.js";
 import { readCommits, selectCommits } from "./commits.js";

@@ -1,4 +1,4 @@
-import { PromptLookupDrafter, type PromptLookupOptions } from "../../src/inference/prompt-lookup.js";
+import { PromptLookupDrafter, type PromptLookupOptions } from "../../src/inference/index.js";
 
 /** Verification steps of a teacher-forced decode. */
 export interface Schedule {

@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { execa } from "execa";
 import { OpenAI } from "openai";
 import { ensureFixtureModel, repoRoot } from "../../fixtures/index.js";
-import { LocalEngine } from "../../src/inference/engine.js";
+import { LocalEngine } from "../../src/inference/runtime.js";
 import { spawnServe } from "../../test/server/spawn-serve.js";
 
 // node-llama-cpp decodes badly with more than one libuv pool thread (see bin/spark.js); the pool

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { ChatMessage } from "../inference/backend.js";
+import type { ChatMessage } from "../inference/index.js";
 
 /** A saved conversation. */
 export interface StoredConversation {

@@ -3,7 +3,7 @@
  * the plain-text reporter and the TUI reducer consume them with an exhaustive `switch`, so a new
  * event type is a compile error until every consumer handles it.
  */
-import type { GenerationStats } from "../inference/backend.js";
+import type { GenerationStats } from "../inference/index.js";
 
 /** Edit format names as the prompt and events spell them. */
 export type EditFormatName = "search-replace" | "udiff" | "whole";

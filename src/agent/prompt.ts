@@ -5,7 +5,7 @@
  * varies (format to use, edit scope, the task) comes last.
  */
 import { formats } from "../edits/formats/index.js";
-import type { ChatMessage } from "../inference/backend.js";
+import type { ChatMessage } from "../inference/index.js";
 import type { EditFormatName } from "./events.js";
 
 const ROLE = `You are Spark, a pair programmer working in the user's git repository. The repository's files come first (files that did not fit are listed by name), then the task.

@@ -4,7 +4,7 @@
  */
 import { EditParseError } from "../edits/errors.js";
 import type { Edit, EditFormat, EditParser } from "../edits/types.js";
-import { emptyStats, type Backend, type ChatMessage, type GenerationStats } from "../inference/backend.js";
+import { emptyStats, type Backend, type ChatMessage, type GenerationStats } from "../inference/index.js";
 import { asInterrupted, throwIfAborted } from "./abort.js";
 import type { AgentEvent } from "./events.js";
 

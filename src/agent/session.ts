@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { FileChange } from "../edits/index.js";
 import { SparkError, UsageError } from "../errors.js";
-import type { Backend, ChatMessage } from "../inference/backend.js";
+import type { Backend, ChatMessage } from "../inference/index.js";
 import { asInterrupted } from "./abort.js";
 import { loadConversation, saveConversation } from "./conversation-store.js";
 import { defaultEffects, type AgentEffects } from "./effects.js";

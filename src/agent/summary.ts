@@ -1,5 +1,5 @@
 /** The one-line summary of a turn (`spark fix`, `spark run`, the TUI's status). */
-import type { GenerationStats } from "../inference/backend.js";
+import type { GenerationStats } from "../inference/index.js";
 import type { TurnOutcome } from "./turn.js";
 
 /** Totals of a turn. */

@@ -6,7 +6,7 @@
  */
 import { EditApplyError, EditParseError, formats, type EditPlan, type FileChange } from "../edits/index.js";
 import { TaskError } from "../errors.js";
-import type { Backend, ChatMessage, GenerationStats } from "../inference/backend.js";
+import type { Backend, ChatMessage, GenerationStats } from "../inference/index.js";
 import { throwIfAborted } from "./abort.js";
 import type { AgentEffects } from "./effects.js";
 import type { AgentEvent, EditFormatName, SessionStatus } from "./events.js";

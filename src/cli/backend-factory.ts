@@ -5,9 +5,9 @@
  * `--json`.
  */
 import type { Writable } from "node:stream";
-import type { Backend } from "../inference/backend.js";
-import { createDownloadProgress, defaultModelUri, resolveModel } from "../inference/model-source/index.js";
-import { findRunningServer } from "../inference/server-registry.js";
+import { openHttpBackend, openLocalBackend, type Backend } from "../inference/index.js";
+import { createDownloadProgress, defaultModelUri, resolveModel } from "../models/index.js";
+import { findRunningServer } from "../server/server-registry.js";
 
 /** What the factory reads. */
 export interface BackendFactoryOptions {
@@ -36,7 +36,6 @@ export interface BackendFactoryOptions {
 export async function createBackend(opts: BackendFactoryOptions): Promise<Backend> {
   const endpoint = opts.endpoint ?? nonEmpty(opts.env.SPARK_ENDPOINT);
   if (endpoint !== undefined) {
-    const { openHttpBackend } = await import("../inference/http-backend.js");
     return openHttpBackend({ endpoint, model: opts.model ?? nonEmpty(opts.env.SPARK_MODEL), apiKey: nonEmpty(opts.env.SPARK_API_KEY), signal: opts.signal });
   }
   const uri = opts.model ?? defaultModelUri(opts.env);
@@ -62,10 +61,8 @@ export async function createBackend(opts: BackendFactoryOptions): Promise<Backen
   const server = forced ? undefined : await findRunningServer(resolved.path, { env: opts.env, ...(opts.context !== undefined ? { minContext: opts.context } : {}) });
   if (server !== undefined && (!server.auth || apiKey !== undefined)) {
     if (!onProgress) opts.stderr.write(`spark: using spark serve at ${server.url} (pid ${server.pid})\n`);
-    const { openHttpBackend } = await import("../inference/http-backend.js");
     return openHttpBackend({ endpoint: server.url, model: server.model, apiKey, signal: opts.signal });
   }
-  const { openLocalBackend } = await import("../inference/index.js");
   const load = onProgress ? { update: onProgress, done: () => undefined } : loadProgress(opts.stderr);
   try {
     return await openLocalBackend({

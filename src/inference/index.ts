@@ -1,13 +1,23 @@
+/**
+ * The inference door: what code outside `src/inference` uses of the engine. Importing it loads
+ * neither node-llama-cpp nor the `openai` client (about a second of CPU, which `spark undo` and a
+ * run against `--endpoint` should not pay): the backends open through async functions that load
+ * them on demand, and code that drives the engine itself imports `./runtime.js`.
+ */
 import type { Backend } from "./backend.js";
-import { LocalEngine } from "./engine.js";
-import { LocalBackend } from "./local-backend.js";
+import type { HttpBackendOptions } from "./http-backend.js";
 
 export type { Backend, BackendInfo, ChatMessage, GenerateChunk, GenerateRequest, GenerationStats } from "./backend.js";
 export { emptyStats } from "./backend.js";
-export { LocalEngine, type EngineOptions, type EngineRequest } from "./engine.js";
-export { LocalBackend } from "./local-backend.js";
-export { planWafer, describePlan, MAX_CONTEXT, type WaferPlan } from "./wafer-plan.js";
+export type { DecodeEvent } from "./decode-loop.js";
+export type { LocalEngine, EngineOptions, EngineRequest } from "./engine.js";
+export type { HttpBackendOptions } from "./http-backend.js";
+export { exactTextGrammar, ForcedReplies } from "./forced-reply.js";
+export { knownModelFacts } from "./known-models.js";
+export { cpuMachine, gib, type MachineFacts } from "./machine.js";
 export { readModelFacts, type ModelFacts } from "./model-facts.js";
+export { PromptLookupDrafter, type PromptLookupOptions } from "./prompt-lookup.js";
+export { planWafer, describePlan, describeKvTypes, kvCacheBytes, MAX_CONTEXT, type WaferPlan } from "./wafer-plan.js";
 
 /** Options of the in-process backend. */
 export interface LocalBackendOptions {
@@ -26,6 +36,7 @@ export interface LocalBackendOptions {
 
 /** Loads the model in this process (wafer plan) and returns it as a Backend. */
 export async function openLocalBackend(options: LocalBackendOptions): Promise<Backend> {
+  const [{ LocalEngine }, { LocalBackend }] = await Promise.all([import("./engine.js"), import("./local-backend.js")]);
   const env = options.env ?? process.env;
   const engine = await LocalEngine.open({
     modelPath: options.modelPath,
@@ -36,4 +47,10 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Ba
   });
   const onPrefill = options.onProgress ? (done: number, total: number) => options.onProgress?.({ phase: "prefill", done, total }) : undefined;
   return new LocalBackend(engine, options.modelName ?? options.modelPath, env, 0, onPrefill);
+}
+
+/** Talks to an OpenAI-compatible server (`--endpoint`, or a running `spark serve`) as a Backend. */
+export async function openHttpBackend(options: HttpBackendOptions): Promise<Backend> {
+  const http = await import("./http-backend.js");
+  return http.openHttpBackend(options);
 }

@@ -1,5 +1,5 @@
 import { ModelError } from "../errors.js";
-import { readGgufHeader } from "./model-source/gguf-header.js";
+import { readGgufHeader } from "../models/index.js";
 
 /** What the wafer plan needs to know about a GGUF model. */
 export interface ModelFacts {
@@ -20,7 +20,7 @@ export interface ModelFacts {
 }
 
 /**
- * The plan's view of a GGUF header (read by model-source's parser, which also catches truncated
+ * The plan's view of a GGUF header (read by src/models' parser, which also catches truncated
  * files). Missing or corrupt files become one-line ModelErrors.
  */
 export async function readModelFacts(path: string): Promise<ModelFacts> {

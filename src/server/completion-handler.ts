@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isAbortError } from "../errors.js";
-import { emptyStats, type GenerationStats } from "../inference/backend.js";
+import { emptyStats, type GenerationStats } from "../inference/index.js";
 import { errorBody, HttpError, sendError, sendJson } from "./http-error.js";
 import type { ModelService, PreparedJob } from "./model-service.js";
 import type { CompletionRequest } from "./openai-request.js";

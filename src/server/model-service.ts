@@ -3,10 +3,8 @@
  * prediction, forced-reply test seam), are routed to a KV sequence and wait their turn there.
  */
 import type { Token } from "node-llama-cpp";
-import { chatPromptTokens } from "../inference/chat-format.js";
-import type { DecodeEvent } from "../inference/decode-loop.js";
-import type { LocalEngine } from "../inference/engine.js";
-import { exactTextGrammar, ForcedReplies } from "../inference/forced-reply.js";
+import { exactTextGrammar, ForcedReplies, type DecodeEvent, type LocalEngine } from "../inference/index.js";
+import { chatPromptTokens } from "../inference/runtime.js";
 import { HttpError } from "./http-error.js";
 import type { CompletionRequest } from "./openai-request.js";
 import { QueueFullError, SequenceGate } from "./sequence-gate.js";

@@ -2,7 +2,7 @@
  * Validates OpenAI request bodies into one internal shape. Unsupported features fail with a 400
  * that names them, rather than being silently ignored where the answer would differ.
  */
-import type { ChatMessage } from "../inference/backend.js";
+import type { ChatMessage } from "../inference/index.js";
 import { HttpError } from "./http-error.js";
 
 /** One parsed `/v1/chat/completions` or `/v1/completions` request. */

@@ -1,6 +1,6 @@
 /** OpenAI response objects (chat.completion, chat.completion.chunk, text_completion) and `usage`. */
 import { randomBytes } from "node:crypto";
-import type { GenerationStats } from "../inference/backend.js";
+import type { GenerationStats } from "../inference/index.js";
 
 export type FinishReason = "stop" | "length";
 

@@ -4,9 +4,9 @@
  */
 import type { Writable } from "node:stream";
 import { ModelError, UsageError } from "../errors.js";
-import { LocalEngine } from "../inference/engine.js";
-import { createDownloadProgress, defaultModelUri, resolveModel } from "../inference/model-source/index.js";
-import { registerServer } from "../inference/server-registry.js";
+import { LocalEngine } from "../inference/runtime.js";
+import { createDownloadProgress, defaultModelUri, resolveModel } from "../models/index.js";
+import { registerServer } from "./server-registry.js";
 import { assertSafeBind } from "./auth.js";
 import { startServer } from "./http-server.js";
 import { ModelService } from "./model-service.js";

@@ -3,7 +3,7 @@
  * loads), waited for by turns, swapped by /model, closed on exit. Progress is throttled here.
  */
 import { formatError, InterruptedError } from "../errors.js";
-import type { Backend } from "../inference/backend.js";
+import type { Backend } from "../inference/index.js";
 import type { Action, Progress } from "./state/types.js";
 
 /** Progress of opening a backend (download bytes, load fraction, prefill tokens). */

@@ -1,4 +1,4 @@
-import { emptyStats, type Backend, type BackendInfo, type GenerateChunk, type GenerateRequest } from "../../src/inference/backend.js";
+import { emptyStats, type Backend, type BackendInfo, type GenerateChunk, type GenerateRequest } from "../../src/inference/index.js";
 
 /** Options of the in-memory backend. */
 export interface FakeBackendOptions {

@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureFixtureModel } from "../../fixtures/index.js";
 import type { AgentEvent, StatsEvent } from "../../src/agent/events.js";
 import { AgentSession } from "../../src/agent/session.js";
-import type { Backend } from "../../src/inference/backend.js";
-import { openLocalBackend } from "../../src/inference/index.js";
+import { openLocalBackend, type Backend } from "../../src/inference/index.js";
 import { makeRepo } from "./helpers.js";
 
 let backend: Backend;

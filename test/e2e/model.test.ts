@@ -8,8 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeHub, type FakeHub } from "../inference/model-source/fake-hub.js";
-import { sampleGguf } from "../inference/model-source/gguf-samples.js";
+import { startFakeHub, type FakeHub } from "../models/fake-hub.js";
+import { sampleGguf } from "../models/gguf-samples.js";
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "spark.js");
 const REPO = "test/Tiny-Coder-GGUF";

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MachineFacts } from "../../src/inference/machine.js";
-import type { ModelFacts } from "../../src/inference/model-facts.js";
-import { kvCacheBytes, planWafer } from "../../src/inference/wafer-plan.js";
+import { kvCacheBytes, planWafer, type MachineFacts, type ModelFacts } from "../../src/inference/index.js";
 
 const qwen15b: ModelFacts = {
   path: "m.gguf",

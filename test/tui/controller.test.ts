@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { findRepoRoot, initRepo, listCheckpoints, undoCheckpoint } from "../../src/git/index.js";
-import type { Backend } from "../../src/inference/backend.js";
+import type { Backend } from "../../src/inference/index.js";
 import { TuiController, type OpenBackend, type TuiDeps } from "../../src/tui/controller.js";
 import type { LogEntry, TuiState } from "../../src/tui/state/types.js";
 import { key, makePlainDir, makeRepo, ScriptedBackend, waitFor } from "./helpers.js";

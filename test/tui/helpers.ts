@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
 import { NO_KEY, type KeyInfo } from "../../src/tui/input/keymap.js";
-import { emptyStats, type Backend, type BackendInfo, type GenerateChunk, type GenerateRequest } from "../../src/inference/backend.js";
+import { emptyStats, type Backend, type BackendInfo, type GenerateChunk, type GenerateRequest } from "../../src/inference/index.js";
 
 // Hermetic git and cache for every test in the importing file.
 const home = mkdtempSync(path.join(os.tmpdir(), "spark-tui-home-"));

@@ -1,12 +1,11 @@
 import type { Command } from "commander";
 import { ensureFixtureModel } from "../../../fixtures/index.js";
 import { UsageError } from "../../errors.js";
-import { measureDecode, runBench } from "../../inference/bench-run.js";
-import { LocalEngine } from "../../inference/engine.js";
-import { compareDecode, runLlamaBench } from "../../inference/llama-bench.js";
-import { gib } from "../../inference/machine.js";
-import { resolveModel } from "../../inference/model-source/index.js";
-import { describePlan } from "../../inference/wafer-plan.js";
+import { measureDecode, runBench } from "../../bench/bench-run.js";
+import { compareDecode, runLlamaBench } from "../../bench/llama-bench.js";
+import { describePlan, gib } from "../../inference/index.js";
+import { LocalEngine } from "../../inference/runtime.js";
+import { resolveModel } from "../../models/index.js";
 import { positiveInt } from "../common-options.js";
 import type { CliContext } from "../context.js";
 

@@ -1,12 +1,9 @@
 import { access, constants, mkdir } from "node:fs/promises";
 import type { Command } from "commander";
 import { gitVersion } from "../../git/version.js";
-import { knownModelFacts } from "../../inference/known-models.js";
-import { describeBinding, detectMachine, llamaRuntime } from "../../inference/llama-runtime.js";
-import { cpuMachine, gib, type MachineFacts } from "../../inference/machine.js";
-import { readModelFacts, type ModelFacts } from "../../inference/model-facts.js";
-import { defaultModelUri, resolveModel } from "../../inference/model-source/index.js";
-import { describePlan, planWafer } from "../../inference/wafer-plan.js";
+import { cpuMachine, describePlan, gib, knownModelFacts, planWafer, readModelFacts, type MachineFacts, type ModelFacts } from "../../inference/index.js";
+import { describeBinding, detectMachine, llamaRuntime } from "../../inference/runtime.js";
+import { defaultModelUri, resolveModel } from "../../models/index.js";
 import { cacheDir } from "../../paths.js";
 import type { CliContext } from "../context.js";
 

@@ -8,7 +8,7 @@ import {
   resolveModel,
   type GgufHeader,
   type ResolvedModel,
-} from "../../inference/model-source/index.js";
+} from "../../models/index.js";
 import { modelsDir } from "../../paths.js";
 import type { CliContext } from "../context.js";
 

@@ -1,5 +1,5 @@
 import { open, readFile, rm } from "node:fs/promises";
-import { ModelError } from "../../errors.js";
+import { ModelError } from "../errors.js";
 
 function isAlive(pid: number): boolean {
   try {

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { modelsDir } from "../../paths.js";
+import { modelsDir } from "../paths.js";
 
 /** Where a cached model came from (the sidecar). */
 export interface ModelOrigin {

@@ -1,8 +1,6 @@
 import type { Token } from "node-llama-cpp";
-import type { GenerationStats } from "./backend.js";
-import type { LocalEngine } from "./engine.js";
+import { describeKvTypes, type GenerationStats, type LocalEngine } from "../inference/index.js";
 import { median } from "../median.js";
-import { describeKvTypes } from "./wafer-plan.js";
 
 /** What `spark bench` measures. */
 export interface BenchOptions {

@@ -1,4 +1,4 @@
-import { ModelError } from "../../errors.js";
+import { ModelError } from "../errors.js";
 import { readGgufHeader, type GgufHeader } from "./gguf-header.js";
 
 /**

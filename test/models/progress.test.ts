@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createDownloadProgress, formatBytes, formatProgressLine } from "../../../src/inference/model-source/index.js";
+import { createDownloadProgress, formatBytes, formatProgressLine } from "../../src/models/index.js";
 
 function sink(tty = false, columns = 100): { stream: PassThrough & { isTTY?: boolean; columns?: number }; text: () => string } {
   const stream = Object.assign(new PassThrough(), { isTTY: tty, columns });

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findRunningServer, listServers, registerServer, serversDir, type ServerRecord } from "../../src/inference/server-registry.js";
+import { findRunningServer, listServers, registerServer, serversDir, type ServerRecord } from "../../src/server/server-registry.js";
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));

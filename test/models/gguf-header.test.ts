@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { readGgufFileInfo } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureFixtureModel } from "../../../fixtures/index.js";
-import { ModelError } from "../../../src/errors.js";
-import { assertSupportedArchitecture, readGgufHeader, validateModelFile } from "../../../src/inference/model-source/index.js";
+import { ensureFixtureModel } from "../../fixtures/index.js";
+import { ModelError } from "../../src/errors.js";
+import { assertSupportedArchitecture, readGgufHeader, validateModelFile } from "../../src/models/index.js";
 import { sampleGguf } from "./gguf-samples.js";
 
 let dir: string;
@@ -108,7 +108,7 @@ describe("readGgufHeader", () => {
     const base = sampleGguf({ elements: 256 });
     const h = await readGgufHeader(await put("base.gguf", base));
     expect(h.vocabSize).toBe(4);
-    const { writeGguf } = await import("../../../fixtures/index.js");
+    const { writeGguf } = await import("../../fixtures/index.js");
     const big = path.join(dir, "big-header.gguf");
     writeGguf(
       big,

@@ -1,9 +1,9 @@
-/** Small GGUF files for the model-source tests, written with the fixtures' GGUF v3 writer. */
+/** Small GGUF files for the models tests, written with the fixtures' GGUF v3 writer. */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { writeGguf, type GgufTensor, type GgufValue } from "../../../fixtures/index.js";
-import { randomFloat } from "../../../fixtures/gguf/quantize.js";
+import { writeGguf, type GgufTensor, type GgufValue } from "../../fixtures/index.js";
+import { randomFloat } from "../../fixtures/gguf/quantize.js";
 
 /** Options of `sampleGguf`; defaults give a ~200 KB llama-architecture file. */
 export interface SampleOptions {

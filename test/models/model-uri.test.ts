@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../../src/errors.js";
-import { quantOf } from "../../../src/inference/model-source/hf-resolve.js";
-import { cacheFileName, formatModelRef, parseModelRef, type ModelRef } from "../../../src/inference/model-source/index.js";
+import { UsageError } from "../../src/errors.js";
+import { quantOf } from "../../src/models/hf-resolve.js";
+import { cacheFileName, formatModelRef, parseModelRef, type ModelRef } from "../../src/models/index.js";
 
 type Remote = Exclude<ModelRef, { kind: "file" }>;
 

@@ -6,4 +6,4 @@ export { assertSupportedArchitecture, supportedArchitectures, validateModelFile 
 export { parseModelRef, formatModelRef, cacheFileName, type ModelRef } from "./model-uri.js";
 export { downloadToFile, type DownloadOptions, type DownloadProgress, type DownloadResult } from "./download.js";
 export { createDownloadProgress, formatBytes, formatProgressLine, type DownloadProgressOptions, type DownloadProgressReporter } from "./progress.js";
-export { ModelError } from "../../errors.js";
+export { ModelError } from "../errors.js";

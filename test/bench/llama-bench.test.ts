@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareDecode, runLlamaBench } from "../../src/inference/llama-bench.js";
+import { compareDecode, runLlamaBench } from "../../src/bench/llama-bench.js";
 
 const context = { flashAttention: false, kvKeyType: "Q8_0", kvValueType: "F16", batchSize: 128 };
 

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../errors.js";
 
 /** A parsed model reference. */
 export type ModelRef =

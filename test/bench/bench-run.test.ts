@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runBench } from "../../src/inference/bench-run.js";
-import type { LocalEngine } from "../../src/inference/engine.js";
-import { openSuccessor } from "./helpers.js";
+import { runBench } from "../../src/bench/bench-run.js";
+import type { LocalEngine } from "../../src/inference/index.js";
+import { openSuccessor } from "../inference/helpers.js";
 
 let engine: LocalEngine;
 beforeAll(async () => {

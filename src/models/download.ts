@@ -11,7 +11,7 @@
  * then renamed to DEST, so the final name never holds a half-written or non-GGUF file.
  */
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { InterruptedError, ModelError } from "../../errors.js";
+import { InterruptedError, ModelError } from "../errors.js";
 import { acquireFileLock } from "./file-lock.js";
 import { fetchError, fetchFailureReason, statusError, throwIfAborted } from "./http-util.js";
 

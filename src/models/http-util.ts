@@ -1,4 +1,4 @@
-import { InterruptedError, ModelError } from "../../errors.js";
+import { InterruptedError, ModelError } from "../errors.js";
 
 const friendly: Readonly<Record<string, string>> = {
   UND_ERR_SOCKET: "the server closed the connection",

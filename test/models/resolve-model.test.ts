@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InterruptedError, ModelError, exitCodeOf } from "../../../src/errors.js";
-import { listCachedModels, resolveModel, type ResolveModelOptions } from "../../../src/inference/model-source/index.js";
+import { InterruptedError, ModelError, exitCodeOf } from "../../src/errors.js";
+import { listCachedModels, resolveModel, type ResolveModelOptions } from "../../src/models/index.js";
 import { startFakeHub, type FakeHub, type FakeHubOptions } from "./fake-hub.js";
 import { sampleGguf } from "./gguf-samples.js";
 

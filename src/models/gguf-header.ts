@@ -4,7 +4,7 @@
  * so a missing, truncated or non-GGUF file fails with one line instead of inside llama.cpp.
  */
 import { open, stat } from "node:fs/promises";
-import { ModelError } from "../../errors.js";
+import { ModelError } from "../errors.js";
 import { fileTypeName } from "./ggml-types.js";
 import { GgufFormatError, NeedMoreBytes, parseGguf, type GgufRaw, type GgufValue } from "./gguf-parse.js";
 

@@ -6,7 +6,7 @@
  * own resolver is not reused because it is not exported (`resolveParsedModelUri` is internal) and
  * its public entry points only resolve as the first step of an ipull download (see download.ts).
  */
-import { ModelError } from "../../errors.js";
+import { ModelError } from "../errors.js";
 import { fetchError, statusError } from "./http-util.js";
 import type { ModelRef } from "./model-uri.js";
 

@@ -4,7 +4,7 @@
  */
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { ModelError } from "../../errors.js";
+import { ModelError } from "../errors.js";
 import { downloadToFile, type DownloadProgress } from "./download.js";
 import type { GgufHeader } from "./gguf-header.js";
 import { hfAuthHeaders, huggingFaceEndpoint, resolveHfTarget } from "./hf-resolve.js";
