@@ -37,8 +37,12 @@ export async function runTui(opts: RunTuiOptions): Promise<TuiResult> {
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: 30,
-    // Only changed lines are rewritten: less for the terminal to parse while text streams.
-    incrementalRendering: true,
+    // Ink 6.8's incremental mode moves the cursor one row short of the frame's top whenever the
+    // frame ends in a newline (every frame shorter than the terminal), so each frame lands a row
+    // lower and leaves the previous one's first line behind: streamed fragments, stale status
+    // lines. The whole live area is rewritten instead; it is a few short lines (the streamed text
+    // shows only its tail), and frames are paced by their cost (store.ts).
+    incrementalRendering: false,
   });
   try {
     await controller.start();

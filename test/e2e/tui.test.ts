@@ -1,7 +1,9 @@
 /**
  * `spark` (the TUI) as a person uses it: the real `node bin/spark.js` (needs `npm run build`) in a
- * real terminal (tmux, 80×24) with the successor fixture model, whose replies are forced by
- * SPARK_FORCED_REPLY so the model "writes" a known edit through the real decode and apply path.
+ * real terminal (tmux, 110×34, TERM=xterm) with the successor fixture model, whose replies are
+ * forced by SPARK_FORCED_REPLY so the model "writes" a known edit through the real decode and
+ * apply path. After each phase the whole screen is checked as a person would read it
+ * (`waitForIntactScreen`): one status line, one prompt, no stale fragments.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureFixtureModel } from "../../fixtures/index.js";
-import { hasTmux, TmuxSession } from "../tui/tmux.js";
+import { hasTmux, TmuxSession, waitForIntactScreen } from "../tui/tmux.js";
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "spark.js");
 const model = ensureFixtureModel("successor");
@@ -24,7 +26,7 @@ const MODEL_ARGS = ["--model", model, "--context", "4096", "--threads", "1"];
 const env = (extra: Record<string, string> = {}): Record<string, string> => ({
   PATH: process.env.PATH ?? "/usr/bin:/bin",
   HOME: home,
-  TERM: "xterm-256color",
+  TERM: "xterm",
   XDG_CACHE_HOME: path.join(home, "cache"),
   GIT_CONFIG_GLOBAL: path.join(home, "gitconfig"),
   GIT_CONFIG_NOSYSTEM: "1",
@@ -51,57 +53,70 @@ function gitRepo(): string {
   return dir;
 }
 
+/** The forced replies, one per turn. */
+const REPLY = {
+  edit: "I will handle it by renaming world to planet in a.txt, which is the only file that says world.\n\na.txt\n<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n",
+  long: Array.from({ length: 200 }, (_, i) => `Line ${i} of a long answer that keeps the model streaming.\n`).join(""),
+  short: "All good here.\n",
+};
+
 function replyFiles(): string {
-  const edit = path.join(home, "reply-edit.txt");
-  writeFileSync(edit, "Renaming it.\n\na.txt\n<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n");
-  const long = path.join(home, "reply-long.txt");
-  writeFileSync(long, Array.from({ length: 200 }, (_, i) => `Line ${i} of a long answer that keeps the model streaming.\n`).join(""));
-  const short = path.join(home, "reply-short.txt");
-  writeFileSync(short, "All good here.\n");
-  return [edit, long, short].join(path.delimiter);
+  return Object.entries(REPLY)
+    .map(([name, text]) => {
+      const file = path.join(home, `reply-${name}.txt`);
+      writeFileSync(file, text);
+      return file;
+    })
+    .join(path.delimiter);
 }
 
 describe.skipIf(!hasTmux())("spark TUI in a terminal", () => {
-  it("task → diff → y applies and names the checkpoint → /undo restores → Ctrl-C cancels mid-stream → the session goes on → resize", async () => {
+  it("task → diff → y applies and names the checkpoint → /undo restores → Ctrl-C cancels mid-stream → the session goes on → resize; the screen stays whole", async () => {
     const repo = gitRepo();
-    const t = TmuxSession.start({ dir: mkdtempSync(path.join(home, "tmux-")), cwd: repo, argv: ["node", bin, ...MODEL_ARGS], env: env({ SPARK_FORCED_REPLY: replyFiles() }) });
+    const t = TmuxSession.start({ dir: mkdtempSync(path.join(home, "tmux-")), cwd: repo, argv: ["node", bin, ...MODEL_ARGS], env: env({ SPARK_FORCED_REPLY: replyFiles() }), columns: 110, rows: 34 });
     sessions.push(t);
-    await t.waitFor((s) => /successor-v1 · local · .* · ctx \[/.test(s), "the loaded model in the status bar", 60_000);
+    const tasks: string[] = [];
+    const submit = (task: string): void => {
+      t.type(task);
+      t.press("Enter");
+      tasks.push(task);
+    };
+    // Loading: the loading status and any progress bar are gone once the model is in.
+    await waitForIntactScreen(t, (s) => /successor-v1 · local · .* · ctx \[/.test(s), "the loaded model in the status bar", { tasks }, 60_000);
 
-    t.type("rename world to planet");
-    t.press("Enter");
-    const asked = await t.waitFor((s) => s.includes("Apply 1 file (+1 -1)?"), "the approval question");
+    // Streaming, diff, approval.
+    submit("rename world to planet");
+    const asked = await waitForIntactScreen(t, (s) => s.includes("Apply 1 file (+1 -1)?"), "the approval question", { tasks, reply: REPLY.edit });
     expect(asked).toContain(["● a.txt +1 -1", "@@ -1,2 +1,2 @@", " hello", "-world", "+planet"].join("\n"));
+    expect(asked.split("\n").filter((l) => l.startsWith("@@ -1,2 +1,2 @@"))).toHaveLength(1);
     expect(readFileSync(path.join(repo, "a.txt"), "utf8")).toBe("hello\nworld\n");
     t.press("y");
-    await t.waitFor((s) => /✓ applied 1 file \(\+1 -1\) · checkpoint 1 \(\/undo\) · \d+ tok at [\d.]+ tok\/s/.test(s), "the outcome line");
+    await waitForIntactScreen(t, (s) => /✓ applied 1 file \(\+1 -1\) · checkpoint 1 \(\/undo\) · \d+ tok at [\d.]+ tok\/s/.test(s), "the outcome line", { tasks, reply: REPLY.edit });
     expect(readFileSync(path.join(repo, "a.txt"), "utf8")).toBe("hello\nplanet\n");
     expect(t.lastLine()).toMatch(/ · checkpoint 1$/);
 
-    t.type("/undo");
-    t.press("Enter");
-    await t.waitFor((s) => s.includes("✓ restored checkpoint 1: a.txt (/undo 2 redoes it)"), "the undo line");
+    submit("/undo");
+    await waitForIntactScreen(t, (s) => s.includes("✓ restored checkpoint 1: a.txt (/undo 2 redoes it)"), "the undo line", { tasks });
     expect(readFileSync(path.join(repo, "a.txt"), "utf8")).toBe("hello\nworld\n");
     expect(t.lastLine()).toMatch(/ · checkpoint 2$/);
 
-    t.type("explain the file at length");
-    t.press("Enter");
-    await t.waitFor((s) => /Line 3 of a long answer/.test(s) && s.includes("● writing…"), "streaming text");
+    // Streaming a long answer: only its tail shows, each line once, none cut short but the last.
+    submit("explain the file at length");
+    await waitForIntactScreen(t, (s) => /Line \d+ of a long answer/.test(s) && s.includes("● writing…"), "streaming text", { tasks, reply: REPLY.long });
     t.press("C-c");
-    const cancelled = await t.waitFor((s) => s.includes("! cancelled"), "the cancel line");
+    const cancelled = await waitForIntactScreen(t, (s) => s.includes("! cancelled"), "the cancel line", { tasks, reply: REPLY.long });
     expect(cancelled).not.toContain("Line 199 of a long answer");
     expect(readFileSync(path.join(repo, "a.txt"), "utf8")).toBe("hello\nworld\n");
 
-    t.type("are you still there");
-    t.press("Enter");
-    await t.waitFor((s) => s.includes("All good here.") && /✓ done, no changes · \d+ tok at/.test(s), "the next turn's answer");
+    submit("are you still there");
+    await waitForIntactScreen(t, (s) => s.includes("All good here.") && /✓ done, no changes · \d+ tok at/.test(s), "the next turn's answer", { tasks, reply: REPLY.short });
 
     t.resize(50, 20);
-    await t.waitFor(() => /^[^·]+ · [\d.]+ tok\/s · ctx [\d.k]+\/4\.1k · ckpt 2$/.test(t.lastLine()), "the status bar refit to 50 columns");
+    await waitForIntactScreen(t, () => /^[^·]+ · [\d.]+ tok\/s · ctx [\d.k]+\/4\.1k · ckpt 2$/.test(t.lastLine()), "the status bar refit to 50 columns", { tasks });
     expect(t.lastLine().length).toBeLessThan(50);
 
     t.press("C-c");
-    await t.waitFor((s) => s.includes("press Ctrl-C again to exit"), "the exit hint");
+    await waitForIntactScreen(t, (s) => s.includes("press Ctrl-C again to exit"), "the exit hint", { tasks });
     t.press("C-c");
     await t.waitFor((s) => s.includes("[exit 0]"), "exit 0");
   }, 180_000);
