@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, watch } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { bin, makeHome, makeRepo } from "../edits/e2e-helpers.js";
+import { bin, makeHome, makeRepo } from "./apply-harness.js";
 
 let home = "";
 let env: Record<string, string> = {};

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bin, jsonLines, makeHome, makeRepo } from "../edits/e2e-helpers.js";
+import { bin, jsonLines, makeHome, makeRepo } from "./apply-harness.js";
 
 let home = "";
 let env: Record<string, string> = {};

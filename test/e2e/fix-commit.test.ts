@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { forcedReplies, modelFlags, spawnSpark, sparkEnv } from "../agent/cli-harness.js";
+import { forcedReplies, modelFlags, spawnSpark, sparkEnv } from "./cli-harness.js";
 import { makeRepo } from "../agent/helpers.js";
 
 const git = (root: string, ...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();

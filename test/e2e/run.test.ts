@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AGENT_EVENT_TYPES } from "../../src/agent/events.js";
-import { forcedReplies, modelFlags, parseJsonl, spawnSpark, sparkEnv } from "../agent/cli-harness.js";
+import { forcedReplies, modelFlags, parseJsonl, spawnSpark, sparkEnv } from "./cli-harness.js";
 import { makeRepo } from "../agent/helpers.js";
 
 const sr = (file: string, search: string, replace: string): string => `${file}\n<<<<<<< SEARCH\n${search}=======\n${replace}>>>>>>> REPLACE\n`;
