@@ -57,6 +57,23 @@ export class InterruptedError extends SparkError {
   }
 }
 
+/**
+ * An AbortError (what fetch and node-llama-cpp throw) carrying the reason `signal` gave, else
+ * `fallback` ("aborted" unless said). Below the agent, cancelling is an AbortError; the agent and
+ * the CLI turn it into `InterruptedError` (exit 130).
+ */
+export function abortError(signal: AbortSignal | undefined, fallback = "aborted"): Error {
+  const reason: unknown = signal?.reason;
+  const err = new Error(reason instanceof Error ? reason.message : fallback);
+  err.name = "AbortError";
+  return err;
+}
+
+/** Throws `InterruptedError` (exit 130; "WHAT interrupted" when `what` is given) if `signal` has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined, what?: string): void {
+  if (signal?.aborted) throw new InterruptedError(what === undefined ? undefined : `${what} interrupted`, { cause: signal.reason });
+}
+
 /** True when `err` is an AbortError raised by an AbortSignal. */
 export function isAbortError(err: unknown): boolean {
   return err instanceof Error && (err.name === "AbortError" || err instanceof InterruptedError);

@@ -20,6 +20,7 @@ import { execa } from "execa";
 import { OpenAI } from "openai";
 import { ensureFixtureModel, repoRoot } from "../../fixtures/index.js";
 import { LocalEngine } from "../../src/inference/runtime.js";
+import { median } from "../../src/median.js";
 import { spawnServe } from "../../test/server/spawn-serve.js";
 
 // node-llama-cpp decodes badly with more than one libuv pool thread (see bin/spark.js); the pool
@@ -50,7 +51,6 @@ const modelPath = values.model !== undefined ? path.resolve(values.model) : ensu
 const common = ["--model", modelPath, "--threads", values.threads, "--context", values.context];
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "spark.js");
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const round = (n: number): number => Math.round(n);
 
 /** A small repo: one target file and a few neighbours the packer includes. */

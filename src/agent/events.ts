@@ -3,10 +3,8 @@
  * the plain-text reporter and the TUI reducer consume them with an exhaustive `switch`, so a new
  * event type is a compile error until every consumer handles it.
  */
+import type { FormatName } from "../edits/index.js";
 import type { GenerationStats } from "../inference/index.js";
-
-/** Edit format names as the prompt and events spell them. */
-export type EditFormatName = "search-replace" | "udiff" | "whole";
 
 /** How a session ended. `rejected`: the approval hook said no (exit 0, nothing applied). */
 export type SessionStatus = "ok" | "failed" | "rejected" | "interrupted" | "error";
@@ -42,7 +40,7 @@ export interface ModelDeltaEvent {
 export interface EditProposedEvent {
   type: "edit.proposed";
   path: string;
-  format: EditFormatName;
+  format: FormatName;
   /** Unified diff of this file against its current content (includes earlier edits of the same reply). */
   diff: string;
 }

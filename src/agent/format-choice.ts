@@ -8,13 +8,13 @@
  * whole/none, yet search/replace writes ~5× fewer tokens (median 89 vs 424). Re-run the replay on
  * other hardware (a GPU verifies drafts almost for free) and move this constant with it.
  */
-import type { EditFormatName } from "./events.js";
+import type { FormatName } from "../edits/index.js";
 
 /** Files up to this many tokens are rewritten whole; larger ones get search/replace blocks. */
 export const WHOLE_FILE_MAX_TOKENS = 120;
 
 /** The format for one file of `tokens` tokens. */
-export function formatForFile(tokens: number): EditFormatName {
+export function formatForFile(tokens: number): FormatName {
   return tokens <= WHOLE_FILE_MAX_TOKENS ? "whole" : "search-replace";
 }
 
@@ -23,7 +23,7 @@ export function formatForFile(tokens: number): EditFormatName {
  * disagree or there are no targets (the model may touch any file, so no whole rewrites of
  * files it has not been told about). New files count as small.
  */
-export function formatForReply(targets: readonly { tokens: number }[]): EditFormatName {
+export function formatForReply(targets: readonly { tokens: number }[]): FormatName {
   if (targets.length === 0) return "search-replace";
   const choices = new Set(targets.map((t) => formatForFile(t.tokens)));
   return choices.size === 1 && choices.has("whole") ? "whole" : "search-replace";

@@ -3,9 +3,9 @@
  * so far plus this one, so the person sees its diff (or why it fails) while the model still
  * streams. Nothing is written.
  */
-import { EditApplyError, EditRefusedError, type Edit, type PlanOptions } from "../edits/index.js";
+import { EditApplyError, EditRefusedError, type Edit, type FormatName, type PlanOptions } from "../edits/index.js";
 import type { AgentEffects } from "./effects.js";
-import type { AgentEvent, EditFormatName } from "./events.js";
+import type { AgentEvent } from "./events.js";
 import { normalizeEditPath, outsideScope } from "./scope.js";
 
 /** Live checker for one reply. */
@@ -18,7 +18,7 @@ export class LiveCheck {
   constructor(
     private readonly root: string,
     private readonly effects: AgentEffects,
-    private readonly format: EditFormatName,
+    private readonly format: FormatName,
     private readonly scope: readonly string[] | undefined,
     private readonly planOptions: PlanOptions,
   ) {}

@@ -4,9 +4,8 @@
  * text never varies, so the repo prefix after it stays cached from one run to the next; what
  * varies (format to use, edit scope, the task) comes last.
  */
-import { formats } from "../edits/formats/index.js";
+import { formats, type FormatName } from "../edits/index.js";
 import type { ChatMessage } from "../inference/index.js";
-import type { EditFormatName } from "./events.js";
 
 const ROLE = `You are Spark, a pair programmer working in the user's git repository. The repository's files come first (files that did not fit are listed by name), then the task.
 
@@ -28,7 +27,7 @@ ${formats.whole.instructions}
 ${formats["search-replace"].instructions}
 `;
 
-const FORMAT_LINE: Record<EditFormatName, string> = {
+const FORMAT_LINE: Record<FormatName, string> = {
   whole: "Write edits as whole-file blocks (way 1).",
   "search-replace": "Write edits as SEARCH/REPLACE blocks (way 2).",
   udiff: "Write edits as a unified diff.",
@@ -39,7 +38,7 @@ export interface TaskMessageInput {
   /** Packed repository text (file blocks and the tree listing). */
   context: string;
   task: string;
-  format: EditFormatName;
+  format: FormatName;
   /** Files the edits must stay within; empty or undefined means any file. */
   scope?: readonly string[];
   /** Targets that do not exist yet. Default none. */

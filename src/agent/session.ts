@@ -6,13 +6,13 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { FileChange } from "../edits/index.js";
+import type { FileChange, FormatName } from "../edits/index.js";
 import { SparkError, UsageError } from "../errors.js";
 import type { Backend, ChatMessage } from "../inference/index.js";
 import { asInterrupted } from "./abort.js";
 import { loadConversation, saveConversation } from "./conversation-store.js";
 import { defaultEffects, type AgentEffects } from "./effects.js";
-import type { AgentEvent, EditFormatName, SessionStatus } from "./events.js";
+import type { AgentEvent, SessionStatus } from "./events.js";
 import { formatForReply } from "./format-choice.js";
 import { blobHash, packContext, renderFileBlock, type FilterOptions } from "./packer/index.js";
 import { firstMessages, SYSTEM_PROMPT, taskText } from "./prompt.js";
@@ -72,7 +72,7 @@ export function defaultOutputReserve(contextSize: number): number {
 }
 
 interface Prepared {
-  format: EditFormatName;
+  format: FormatName;
   files: number;
   budget: number;
   prediction: string | undefined;

@@ -4,12 +4,12 @@
  * parse is fed back (at most `maxEditRetries` times); a failing test likewise (at most
  * `maxTestRounds` times). A reply applies all of its edits or none.
  */
-import { EditApplyError, EditParseError, formats, type EditPlan, type FileChange } from "../edits/index.js";
+import { EditApplyError, EditParseError, formats, type EditPlan, type FileChange, type FormatName } from "../edits/index.js";
 import { TaskError } from "../errors.js";
 import type { Backend, ChatMessage, GenerationStats } from "../inference/index.js";
 import { throwIfAborted } from "./abort.js";
 import type { AgentEffects } from "./effects.js";
-import type { AgentEvent, EditFormatName, SessionStatus } from "./events.js";
+import type { AgentEvent, SessionStatus } from "./events.js";
 import { parseFeedback, scopeFeedback, tail, testFeedback } from "./feedback.js";
 import { LiveCheck } from "./live-check.js";
 import { streamRound } from "./round.js";
@@ -17,7 +17,7 @@ import { outsideScope } from "./scope.js";
 
 /** What the approval hook sees: the reply's whole change, checked and ready to apply. */
 export interface Proposal {
-  files: { path: string; format: EditFormatName; diff: string; added: number; removed: number; created: boolean; deleted: boolean }[];
+  files: { path: string; format: FormatName; diff: string; added: number; removed: number; created: boolean; deleted: boolean }[];
   /** The model's reply text. */
   reply: string;
 }
@@ -52,7 +52,7 @@ export interface RoundsInput {
   task: string;
   /** The conversation so far, ending with the user's message; replies and feedback are appended. */
   messages: ChatMessage[];
-  format: EditFormatName;
+  format: FormatName;
   /** Files the edits must stay within; undefined = any file. */
   scope: readonly string[] | undefined;
   testCommand: string | undefined;
@@ -166,7 +166,7 @@ export async function* runRounds(input: RoundsInput): AsyncGenerator<AgentEvent,
   }
 }
 
-function proposalOf(plan: EditPlan, format: EditFormatName, reply: string): Proposal {
+function proposalOf(plan: EditPlan, format: FormatName, reply: string): Proposal {
   return {
     files: plan.files.map((f) => ({ path: f.path, format, diff: f.diff, added: f.added, removed: f.removed, created: f.created, deleted: f.deleted })),
     reply,

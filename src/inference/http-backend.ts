@@ -6,7 +6,7 @@
  */
 import { APIConnectionError, APIError, APIUserAbortError, OpenAI } from "openai";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
-import { ModelError } from "../errors.js";
+import { abortError, ModelError } from "../errors.js";
 import { emptyStats, type Backend, type BackendInfo, type GenerateChunk, type GenerateRequest, type GenerationStats } from "./backend.js";
 
 /** Options of `openHttpBackend`. */
@@ -86,13 +86,6 @@ function normalizeBase(endpoint: string): string {
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new ModelError(`not an http(s) URL: ${endpoint}`);
   const trimmed = url.href.replace(/\/+$/, "");
   return /\/v\d+$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
-}
-
-function abortError(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  const err = new Error(reason instanceof Error ? reason.message : "aborted");
-  err.name = "AbortError";
-  return err;
 }
 
 /** One line for the person: unreachable, or what the server answered. */

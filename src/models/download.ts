@@ -11,9 +11,9 @@
  * then renamed to DEST, so the final name never holds a half-written or non-GGUF file.
  */
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { InterruptedError, ModelError } from "../errors.js";
+import { InterruptedError, ModelError, throwIfAborted } from "../errors.js";
 import { acquireFileLock } from "./file-lock.js";
-import { fetchError, fetchFailureReason, statusError, throwIfAborted } from "./http-util.js";
+import { fetchError, fetchFailureReason, statusError } from "./http-util.js";
 
 /** Bytes so far and the total (0 while the server has not said). */
 export interface DownloadProgress {

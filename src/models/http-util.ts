@@ -40,8 +40,3 @@ export function statusError(status: number, statusText: string, what: string, ur
           : "";
   return new ModelError(`${what} failed: HTTP ${status}${statusText ? ` ${statusText}` : ""}${hint} for ${url}`);
 }
-
-/** Throws the right error if `signal` has fired. */
-export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new InterruptedError(`${what} interrupted`, { cause: signal.reason });
-}

@@ -2,6 +2,7 @@
  * One request at a time per KV sequence, first come first served, with a bounded number of
  * requests waiting across all sequences. A waiter whose client goes away leaves the queue at once.
  */
+import { abortError } from "../errors.js";
 
 /** Thrown by `enter` when the queue is full (the server answers 429). */
 export class QueueFullError extends Error {
@@ -42,11 +43,11 @@ class TurnImpl implements Turn {
 
   ready(signal?: AbortSignal): Promise<void> {
     if (this.granted) return Promise.resolve();
-    if (this.left) return Promise.reject(abortError("left the queue"));
+    if (this.left) return Promise.reject(abortError(undefined, "left the queue"));
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         this.leave();
-        reject(abortError(signal?.reason instanceof Error ? signal.reason.message : "aborted while queued"));
+        reject(abortError(signal, "aborted while queued"));
       };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -62,12 +63,6 @@ class TurnImpl implements Turn {
     this.left = true;
     this.gate.release(this);
   }
-}
-
-function abortError(message: string): Error {
-  const err = new Error(message);
-  err.name = "AbortError";
-  return err;
 }
 
 export class SequenceGate {

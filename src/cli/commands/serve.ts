@@ -1,19 +1,12 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { assertSafeBind } from "../../server/auth.js";
+import type { ServeOptions } from "../../server/run-serve.js";
 import { positiveInt } from "../common-options.js";
 import type { CliContext } from "../context.js";
 
-interface ServeFlags {
-  host: string;
-  port: number;
-  model?: string;
-  apiKey?: string;
-  context?: number;
-  threads?: number;
-  sequences: number;
-  queue: number;
-  cwd?: string;
-}
+/** What commander parses: `runServe`'s options as flags (sequences and queue have defaults here). */
+type ServeFlags = Pick<ServeOptions, "host" | "port" | "model" | "apiKey" | "context" | "threads"> &
+  Required<Pick<ServeOptions, "sequences" | "queue">> & { cwd?: string };
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -55,19 +48,6 @@ requests, exit 0. Running servers are listed in the cache folder so spark fix/ru
       const envKey = ctx.env.SPARK_API_KEY;
       assertSafeBind(flags.host, flags.apiKey ?? (envKey !== undefined && envKey.trim() !== "" ? envKey : undefined));
       const { runServe } = await import("../../server/run-serve.js");
-      await runServe({
-        host: flags.host,
-        port: flags.port,
-        model: flags.model,
-        apiKey: flags.apiKey,
-        context: flags.context,
-        threads: flags.threads,
-        sequences: flags.sequences,
-        queue: flags.queue,
-        cwd: flags.cwd ?? ctx.cwd,
-        env: ctx.env,
-        signal: ctx.signal,
-        stderr: ctx.stderr,
-      });
+      await runServe({ ...flags, cwd: flags.cwd ?? ctx.cwd, env: ctx.env, signal: ctx.signal, stderr: ctx.stderr });
     });
 }

@@ -100,6 +100,31 @@ export abstract class LineParser implements EditParser {
   }
 }
 
+/** A line held back while it may still turn out to be structure (a block's path line). */
+export interface HeldLine {
+  line: string;
+  nl: string;
+}
+
+/** A LineParser that holds back the last few lines before a block: they may turn out to be its path. */
+export abstract class HoldingLineParser extends LineParser {
+  /** Lines that may turn out to be a block's path (or the fence after it), oldest first. */
+  protected held: HeldLine[] = [];
+  /** Right after a block (or a diff's file) ended: a bare fence there closes the block's code fence. */
+  protected afterBlock = false;
+
+  /** Reports the oldest held line as prose. */
+  protected releaseOne(): void {
+    const h = this.held.shift();
+    if (h) this.text(h.line + h.nl);
+  }
+
+  protected releaseHeld(): void {
+    this.afterBlock = false;
+    while (this.held.length > 0) this.releaseOne();
+  }
+}
+
 /** Splits edit text into lines: "a\nb\n" → ["a", "b"]; "" → []. */
 export function textLines(text: string): string[] {
   if (text.length === 0) return [];

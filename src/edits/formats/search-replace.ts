@@ -1,27 +1,18 @@
 import { EditParseError } from "../errors.js";
 import type { Edit, EditFormat, EditParser } from "../types.js";
-import { LineParser, linesText } from "./line-parser.js";
+import { HoldingLineParser, linesText } from "./line-parser.js";
 import { cleanPathLine, COMMON_GBNF, FENCE_RE, hasInnerSpace } from "./path-line.js";
 
 const SEARCH_RE = /^<{5,9} ?SEARCH>?\s*$/;
 const DIVIDER_RE = /^={5,9}\s*$/;
 const REPLACE_RE = /^>{5,9} ?REPLACE<?\s*$/;
 
-interface Held {
-  line: string;
-  nl: string;
-}
-
-class SearchReplaceParser extends LineParser {
+class SearchReplaceParser extends HoldingLineParser {
   private state: "outside" | "search" | "replace" = "outside";
-  /** Lines that may turn out to be a block's path (or the fence after it). */
-  private held: Held[] = [];
   private path = "";
   private lastPath: string | undefined;
   private search: string[] = [];
   private replace: string[] = [];
-  /** Right after `>>>>>>> REPLACE`: a bare fence there closes the block's code fence. */
-  private afterBlock = false;
 
   protected onLine(line: string, nl: string): void {
     if (this.state === "search") {
@@ -77,16 +68,6 @@ class SearchReplaceParser extends LineParser {
     this.search = [];
     this.replace = [];
     this.state = "search";
-  }
-
-  private releaseOne(): void {
-    const h = this.held.shift();
-    if (h) this.text(h.line + h.nl);
-  }
-
-  protected releaseHeld(): void {
-    this.afterBlock = false;
-    while (this.held.length > 0) this.releaseOne();
   }
 
   protected canStream(partial: string): boolean {

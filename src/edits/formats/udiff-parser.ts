@@ -1,17 +1,12 @@
 import { EditParseError } from "../errors.js";
 import type { UdiffHunk } from "../types.js";
-import { LineParser } from "./line-parser.js";
+import { HoldingLineParser } from "./line-parser.js";
 import { FENCE_RE, hasInnerSpace } from "./path-line.js";
 
 /** git's extended header lines and similar lines that may precede `--- a/…`. */
 const PREAMBLE_RE =
   /^(diff --git |diff -|index [0-9a-f]|new file mode |deleted file mode |old mode |new mode |similarity index |dissimilarity index |rename from |rename to |copy from |copy to )/;
 const HEADER_RE = /^@@+\s*-(\d+)(?:,(\d+))?\s+\+(\d+)(?:,(\d+))?\s*@@+ ?(.*)$/;
-
-interface Held {
-  line: string;
-  nl: string;
-}
 
 interface OpenFile {
   path: string;
@@ -45,15 +40,13 @@ function headerPath(rest: string, prefix: "a/" | "b/"): string | null {
  * hunk lines; an empty line (a context line whose space was lost) and a `--- ` line (a removal, or
  * the next file's header) are decided by the line after them.
  */
-export class UdiffParser extends LineParser {
+export class UdiffParser extends HoldingLineParser {
   private state: "outside" | "file" | "hunk" = "outside";
-  private held: Held[] = [];
   private file: OpenFile | undefined;
   private hunk: UdiffHunk | undefined;
   private blanks = 0;
   private minus: string | undefined;
   private lastPath: string | undefined;
-  private afterFile = false;
 
   protected onLine(line: string, nl: string): void {
     if (this.state === "hunk") this.hunkLine(line, nl);
@@ -103,8 +96,8 @@ export class UdiffParser extends LineParser {
   }
 
   private outsideLine(line: string, nl: string): void {
-    const afterFile = this.afterFile;
-    this.afterFile = false;
+    const afterBlock = this.afterBlock;
+    this.afterBlock = false;
     const last = this.held[this.held.length - 1];
     if (line.startsWith("+++ ") && last?.line.startsWith("--- ")) {
       this.held = [];
@@ -116,7 +109,7 @@ export class UdiffParser extends LineParser {
       return this.startHunk(line);
     }
     const fence = FENCE_RE.exec(line);
-    if (afterFile && fence && fence[2] === "") return;
+    if (afterBlock && fence && fence[2] === "") return;
     if (line.startsWith("--- ") || PREAMBLE_RE.test(line) || fence) {
       this.held.push({ line, nl });
       if (this.held.length > 8) this.releaseOne();
@@ -163,17 +156,7 @@ export class UdiffParser extends LineParser {
     }
     this.edit({ kind: "udiff", path: f.path, hunks: f.hunks, created: f.created, deleted: f.deleted });
     this.lastPath = f.path;
-    this.afterFile = true;
-  }
-
-  private releaseOne(): void {
-    const h = this.held.shift();
-    if (h) this.text(h.line + h.nl);
-  }
-
-  protected releaseHeld(): void {
-    this.afterFile = false;
-    while (this.held.length > 0) this.releaseOne();
+    this.afterBlock = true;
   }
 
   protected canStream(partial: string): boolean {

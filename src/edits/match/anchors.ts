@@ -1,6 +1,6 @@
 import { diffArrays } from "diff";
-import type { Candidate, IndentDelta } from "./locate.js";
-import { leading, plain } from "./normalize.js";
+import { deltaBetween, type Candidate } from "./locate.js";
+import { plain } from "./normalize.js";
 
 /** Least similarity of the middle lines for a block-anchor match. */
 const MIN_SCORE = 0.6;
@@ -43,7 +43,7 @@ export function anchorCandidates(file: readonly string[], search: readonly strin
       const region = fk.slice(i + 1, j);
       const score = similarity(mid, region);
       if (score < MIN_SCORE) continue;
-      found.push({ start: i, end: j + 1, stage: "anchors", map: alignMap(search.map(key), fk.slice(i, j + 1), i), delta: deltaOf(file[i] ?? "", search[0] ?? ""), score });
+      found.push({ start: i, end: j + 1, stage: "anchors", map: alignMap(search.map(key), fk.slice(i, j + 1), i), delta: deltaBetween(file[i] ?? "", search[0] ?? "") ?? undefined, score });
     }
   }
   found.sort((a, b) => b.score - a.score || a.start - b.start);
@@ -61,13 +61,4 @@ function alignMap(searchKeys: string[], regionKeys: string[], offset: number): (
     else for (let n = 0; n < part.value.length; n++) map.push(fi++);
   }
   return map;
-}
-
-function deltaOf(fileLine: string, searchLine: string): IndentDelta {
-  const fl = leading(fileLine);
-  const sl = leading(searchLine);
-  if (fl === sl) return undefined;
-  if (fl.endsWith(sl)) return { add: fl.slice(0, fl.length - sl.length) };
-  if (sl.endsWith(fl)) return { remove: sl.slice(0, sl.length - fl.length) };
-  return undefined;
 }

@@ -36,6 +36,19 @@ export const LINE_STAGES: readonly LineStage[] = [
   { name: "unicode", key: (s) => plain(s).trim(), flexIndent: true },
 ];
 
+/**
+ * The offset from a SEARCH line's indentation to its file line's (`lead` reads the indentation;
+ * default: leading whitespace); null when neither contains the other.
+ */
+export function deltaBetween(fileLine: string, searchLine: string, lead: (s: string) => string = leading): IndentDelta | null {
+  const fl = lead(fileLine);
+  const sl = lead(searchLine);
+  if (fl === sl) return undefined;
+  if (fl.endsWith(sl)) return { add: fl.slice(0, fl.length - sl.length) };
+  if (sl.endsWith(fl)) return { remove: sl.slice(0, sl.length - fl.length) };
+  return null;
+}
+
 /** One consistent indentation offset between file and SEARCH lines, or null when there is none. */
 export function indentDelta(file: readonly string[], start: number, search: readonly string[], lead: (s: string) => string): IndentDelta | null {
   let delta: IndentDelta = undefined;
@@ -47,10 +60,9 @@ export function indentDelta(file: readonly string[], start: number, search: read
     const sl = lead(s);
     if (!seen) {
       seen = true;
-      if (fl === sl) delta = undefined;
-      else if (fl.endsWith(sl)) delta = { add: fl.slice(0, fl.length - sl.length) };
-      else if (sl.endsWith(fl)) delta = { remove: sl.slice(0, sl.length - fl.length) };
-      else return null;
+      const first = deltaBetween(file[start + k] ?? "", s, lead);
+      if (first === null) return null;
+      delta = first;
       continue;
     }
     if (delta === undefined ? fl !== sl : "add" in delta ? fl !== delta.add + sl : sl !== delta.remove + fl) return null;

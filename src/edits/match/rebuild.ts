@@ -1,6 +1,6 @@
 import { diffArrays } from "diff";
-import type { Candidate, IndentDelta } from "./locate.js";
-import { isBlank, leading, plainOf } from "./normalize.js";
+import { deltaBetween, type Candidate, type IndentDelta } from "./locate.js";
+import { isBlank, plainOf } from "./normalize.js";
 
 /**
  * Typographic characters to turn back into plain ones in new lines: those the model wrote where the
@@ -53,16 +53,6 @@ function unfancy(s: string, fancy: Map<string, string>, prose: boolean): string 
       return inWord ? c : p;
     })
     .join("");
-}
-
-/** The offset from a SEARCH line's indentation to its file line's; null when neither contains the other. */
-function deltaBetween(fileLine: string, searchLine: string): IndentDelta | null {
-  const fl = leading(fileLine);
-  const sl = leading(searchLine);
-  if (fl === sl) return undefined;
-  if (fl.endsWith(sl)) return { add: fl.slice(0, fl.length - sl.length) };
-  if (sl.endsWith(fl)) return { remove: sl.slice(0, sl.length - fl.length) };
-  return null;
 }
 
 function reindent(line: string, delta: IndentDelta): string {

@@ -3,15 +3,14 @@
  * shows as diffs instead. Uses the edit format's own incremental parser, so what counts as a
  * block is exactly what the agent parsed.
  */
-import type { EditFormatName } from "../../agent/events.js";
-import { detectFormat, EditParseError, formats } from "../../edits/index.js";
+import { detectFormat, EditParseError, formats, type FormatName } from "../../edits/index.js";
 
 /**
  * Prose of `text` written in `format` (undefined: guessed from the text; none found: all prose).
  * `final`: the reply is complete, so lines held back as possible file paths are released.
  * Malformed blocks end the prose there (the agent reports the failure separately).
  */
-export function proseOf(text: string, format: EditFormatName | undefined, final: boolean): string {
+export function proseOf(text: string, format: FormatName | undefined, final: boolean): string {
   const name = format ?? (final ? detectFormat(text)?.name : undefined);
   if (name === undefined) return final ? text : "";
   const parser = formats[name].createParser();

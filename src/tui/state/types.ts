@@ -2,7 +2,8 @@
  * The TUI's state and the UI actions its reducer takes besides the agent's events. Everything
  * here is plain data: the reducer is pure, the controller performs the effects.
  */
-import type { AgentEvent, EditFormatName, SessionStatus } from "../../agent/events.js";
+import type { AgentEvent, SessionStatus } from "../../agent/events.js";
+import type { FormatName } from "../../edits/index.js";
 import type { EditorState } from "../input/editor.js";
 import type { HistoryState } from "../input/history.js";
 
@@ -53,7 +54,7 @@ export interface LiveTurn {
   task: string;
   startedAt: number;
   /** Edit format of this turn, once an edit told it. */
-  format: EditFormatName | undefined;
+  format: FormatName | undefined;
   /** The current round's raw text. */
   text: string;
   /** Raw characters of `text` already moved to the scrollback. */
