@@ -1,4 +1,4 @@
-/** Process exit codes from the product contract (PRODUCT.md). */
+/** Process exit codes from the product contract (docs/exit-codes.md). */
 export const ExitCode = {
   ok: 0,
   taskFailed: 1,

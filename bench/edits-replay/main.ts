@@ -10,7 +10,7 @@ import path from "node:path";
 import { splitLines } from "../../src/edits/document.js";
 import { applyPlan, createMemoryFs, formats, isEditError, planEdits, type Edit, type FormatName } from "../../src/edits/index.js";
 import { driftSearchReplace, driftUdiff, driftWhole, indentUnit, Rng, type DriftKind } from "./drift.js";
-import { readCommits, type Commit } from "../replay/commits.js";
+import { commitsFile, readCommits, type Commit } from "../replay/commits.js";
 import { changes, mergeChanges, writeSearchReplace, writeUdiff, writeWhole } from "./writers.js";
 
 const DRIFTS: Record<FormatName, DriftKind[]> = {
@@ -22,12 +22,12 @@ const FORMATS: FormatName[] = ["search-replace", "udiff", "whole"];
 /** Characters per streamed chunk, about one token. */
 const CHUNK = 4;
 
-function args(argv: string[]): { data: string; limit: number; json: boolean; verbose: boolean } {
+function args(argv: string[]): { data: string | undefined; limit: number; json: boolean; verbose: boolean } {
   const get = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  return { data: get("--data") ?? path.join("..", "shared", "data", "edits-dev.jsonl"), limit: Number(get("--limit") ?? Infinity), json: argv.includes("--json"), verbose: argv.includes("--verbose") };
+  return { data: commitsFile(get("--data")), limit: Number(get("--limit") ?? Infinity), json: argv.includes("--json"), verbose: argv.includes("--verbose") };
 }
 
 function response(format: FormatName, edits: Edit[], finalNewline: boolean): string {
@@ -87,8 +87,8 @@ interface Cell {
 
 async function main(): Promise<void> {
   const opt = args(process.argv.slice(2));
-  if (!existsSync(opt.data)) {
-    process.stderr.write(`edits-replay: no data at ${opt.data} (run from the repo root, or pass --data FILE)\n`);
+  if (opt.data === undefined || !existsSync(opt.data)) {
+    process.stderr.write(`edits-replay: ${opt.data === undefined ? "no data set named" : `no data at ${opt.data}`}: pass --data FILE or set SPARK_BENCH_DATA (JSONL of real single-file commits)\n`);
     process.exitCode = 2;
     return;
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 
-/** One real single-file commit (shared/data/README.md). */
+/** One real single-file commit: a line of the data set (JSONL, one commit per line). */
 export interface Commit {
   repo: string;
   commit: string;
@@ -8,6 +8,14 @@ export interface Commit {
   message: string;
   before: string;
   after: string;
+}
+
+/**
+ * Where the data set is: `--data FILE`, else `SPARK_BENCH_DATA`. It lives outside the repository
+ * and is read in place, never copied in; undefined when neither names it.
+ */
+export function commitsFile(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return flag ?? (env.SPARK_BENCH_DATA !== undefined && env.SPARK_BENCH_DATA !== "" ? env.SPARK_BENCH_DATA : undefined);
 }
 
 /** Reads the JSONL data set. */

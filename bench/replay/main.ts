@@ -22,7 +22,7 @@ import { describeKvTypes } from "../../src/inference/index.js";
 import { chatPromptTokens, LocalEngine } from "../../src/inference/runtime.js";
 import { answerText } from "./answers.js";
 import { renderChart } from "./chart.js";
-import { readCommits, selectCommits } from "./commits.js";
+import { commitsFile, readCommits, selectCommits } from "./commits.js";
 import { median } from "../../src/median.js";
 import { formatCrossover, renderTable, type ReplayRow } from "./report.js";
 import { fitStepCost, lookupSchedule, scheduleCostMs, type Schedule, type StepSample } from "./schedule.js";
@@ -30,7 +30,7 @@ import { fitStepCost, lookupSchedule, scheduleCostMs, type Schedule, type StepSa
 const { values: args } = parseArgs({
   options: {
     limit: { type: "string", default: "40" },
-    data: { type: "string", default: path.join(repoRoot(), "..", "shared", "data", "edits-dev.jsonl") },
+    data: { type: "string" },
     model: { type: "string", default: "qwen05b-q8_0" },
     formats: { type: "string", default: "whole,search-replace,udiff" },
     steps: { type: "string", default: "4" },
@@ -48,7 +48,12 @@ const env = { ...process.env, SPARK_FIXTURES_DIR: process.env.SPARK_FIXTURES_DIR
 const modelPath = isFixtureModelName(args.model) ? ensureFixtureModel(args.model, env) : args.model;
 const formatNames = args.formats.split(",") as FormatName[];
 const stepCap = Number(args.steps);
-const commits = selectCommits(readCommits(args.data), Number(args.limit), Number(args["max-bytes"]));
+const dataFile = commitsFile(args.data);
+if (dataFile === undefined) {
+  log("replay: pass --data FILE or set SPARK_BENCH_DATA (JSONL of real single-file commits)");
+  process.exit(2);
+}
+const commits = selectCommits(readCommits(dataFile), Number(args.limit), Number(args["max-bytes"]));
 log(`replay: ${commits.length} commits (files ≤ ${args["max-bytes"]} bytes), formats ${formatNames.join(", ")}, model ${path.basename(modelPath)}`);
 
 const draftModelPath = args["no-draft-model"]

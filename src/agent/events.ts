@@ -1,5 +1,5 @@
 /**
- * The agent's typed events (PRODUCT.md "JSONL events"). The loop yields them; the JSONL writer,
+ * The agent's typed events (docs/events.md). The loop yields them; the JSONL writer,
  * the plain-text reporter and the TUI reducer consume them with an exhaustive `switch`, so a new
  * event type is a compile error until every consumer handles it.
  */
@@ -89,7 +89,7 @@ export interface SessionEndEvent {
   exitCode: number;
 }
 
-/** Every event the agent yields, in PRODUCT.md's vocabulary. */
+/** Every event the agent yields, as docs/events.md documents them (a test checks each is there). */
 export type AgentEvent =
   | SessionStartEvent
   | ContextPackedEvent

@@ -1,8 +1,8 @@
 /**
  * An agent session: one backend, one repository, one conversation. `turn(task)` packs the repo
  * (first turn) or appends to the conversation (later turns and `--continue`), then runs the
- * rounds; it yields PRODUCT.md's events and returns how the turn ended. `runAgent` wraps one
- * turn in `session.start` … `session.end` for the headless commands.
+ * rounds; it yields the contract's events (docs/events.md) and returns how the turn ended.
+ * `runAgent` wraps one turn in `session.start` … `session.end` for the headless commands.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";

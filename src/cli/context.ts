@@ -14,7 +14,7 @@ export interface CliContext {
   exitCode: number;
 }
 
-/** Options common to the model-using commands (PRODUCT.md "Common options"). */
+/** Options common to the model-using commands (docs/commands.md "Common options"). */
 export interface CommonOptions {
   model?: string;
   endpoint?: string;

@@ -1,6 +1,6 @@
 /**
- * `--json`: one agent event per line on stdout, fields in the contract's order (PRODUCT.md
- * "JSONL events"). The switch is exhaustive: a new event type does not compile until it is here.
+ * `--json`: one agent event per line on stdout, fields in the contract's order
+ * (docs/events.md). The switch is exhaustive: a new event type does not compile until it is here.
  */
 import type { Writable } from "node:stream";
 import { assertNever, type AgentEvent } from "../agent/events.js";

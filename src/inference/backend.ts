@@ -31,7 +31,7 @@ export interface GenerateRequest {
   signal?: AbortSignal;
 }
 
-/** Measured facts of one generation (PRODUCT.md `stats` event). */
+/** Measured facts of one generation (the `stats` event, docs/events.md). */
 export interface GenerationStats {
   promptTokens: number;
   /** Prompt tokens reused from the KV cache instead of evaluated. */
