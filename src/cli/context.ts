@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import type { ApplyOptions } from "../edits/index.js";
 
 /** What every command gets from the CLI: streams, environment, and where it runs. */
 export interface CliContext {
@@ -12,6 +13,8 @@ export interface CliContext {
   signal: AbortSignal;
   /** Set by a command's action; `main` returns it. Default 0. */
   exitCode: number;
+  /** Passed to `spark apply`'s applier: the crash test's seam (test/e2e/paused-apply.ts). The CLI never sets it. */
+  applyOptions?: Pick<ApplyOptions, "onFileReplaced">;
 }
 
 /** Options common to the model-using commands (docs/commands.md "Common options"). */

@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { RepoError } from "../errors.js";
 import { EditApplyError, type EditFailure } from "./errors.js";
@@ -9,8 +8,11 @@ import type { EditPlan, FileChange } from "./plan.js";
 export interface ApplyOptions {
   /** File access. Default: the real file system. */
   fs?: EditFs;
-  /** Environment read for the test-only pause hook. Default: `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  /**
+   * Called after each file is in place, before the next (`done` of `total`). A seam for the crash
+   * test, which pauses here to kill the process between two files. Default: none.
+   */
+  onFileReplaced?: (done: number, total: number) => Promise<void> | void;
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
@@ -24,21 +26,6 @@ function tempName(target: string): string {
 }
 
 /**
- * TEST ONLY: with `SPARK_TEST_PAUSE_APPLY=<file>`, after the first file of a multi-file plan is in
- * place the applier writes that marker file and then hangs forever, so a crash test can SIGKILL
- * the process mid-apply. Never set it outside tests.
- */
-async function testPause(env: NodeJS.ProcessEnv): Promise<void> {
-  const marker = env.SPARK_TEST_PAUSE_APPLY;
-  if (!marker) return;
-  await writeFile(marker, `${process.pid}\n`);
-  await new Promise<never>(() => {
-    // The interval keeps the event loop alive; nothing ever resolves this promise.
-    setInterval(() => undefined, 1 << 30);
-  });
-}
-
-/**
  * Writes a plan, all or nothing: checks that no file changed since it was planned, writes every new
  * content to a temp file beside its target (keeping the mode), then renames them into place one by
  * one and deletes removed files. If any step fails, files already replaced are put back and the
@@ -46,7 +33,6 @@ async function testPause(env: NodeJS.ProcessEnv): Promise<void> {
  */
 export async function applyPlan(root: string, plan: EditPlan, opts: ApplyOptions = {}): Promise<void> {
   const fs = opts.fs ?? nodeFs;
-  const env = opts.env ?? process.env;
   const rootAbs = path.resolve(root);
   const realRoot = await fs.realpath(rootAbs);
   for (const c of plan.files) {
@@ -85,7 +71,7 @@ export async function applyPlan(root: string, plan: EditPlan, opts: ApplyOptions
         temps.delete(c);
       } else await fs.unlink(c.absPath);
       done.push(c);
-      if (done.length === 1 && plan.files.length > 1) await testPause(env);
+      if (opts.onFileReplaced) await opts.onFileReplaced(done.length, plan.files.length);
     }
   } catch (err) {
     await removeAll(fs, [...temps.values()]);

@@ -1,11 +1,13 @@
 /**
- * Crash in the middle of `spark apply`: the test-only `SPARK_TEST_PAUSE_APPLY` hook makes the
- * applier stop after the first of two files; the process is SIGKILLed there. Every file must be
- * entirely old or entirely new, and `spark undo` must bring the old state back.
+ * Crash in the middle of `spark apply`: paused-apply.ts runs the real command in its own process
+ * with the applier's `onFileReplaced` seam pausing after the first of two files; the process is
+ * SIGKILLed there. Every file must be entirely old or entirely new, and `spark undo` (the binary)
+ * must bring the old state back.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, watch } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bin, makeHome, makeRepo } from "./apply-harness.js";
@@ -41,7 +43,9 @@ const NEW_B = OLD_B.replace("const b100 = 100;", "const b100 = -1;");
 it("a SIGKILL between the two files leaves each file whole, and spark undo restores both", async () => {
   const repo = makeRepo(home, env, { "a.ts": OLD_A, "b.ts": OLD_B });
   const marker = path.join(home, "paused");
-  const child = spawn("node", [bin, "apply"], { cwd: repo, env: { ...env, SPARK_TEST_PAUSE_APPLY: marker }, stdio: ["pipe", "pipe", "pipe"] });
+  const pausedApply = path.join(path.dirname(fileURLToPath(import.meta.url)), "paused-apply.ts");
+  // Run from Spark's own folder so `--import tsx` resolves; the command works in `repo`.
+  const child = spawn("node", ["--import", "tsx", pausedApply, marker, repo], { cwd: process.cwd(), env, stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, sig) => resolve(sig)));

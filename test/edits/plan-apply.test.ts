@@ -108,6 +108,14 @@ describe("applyPlan", () => {
     expect(fs.paths().filter((p) => p.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("calls onFileReplaced after each file is in place, before the next", async () => {
+    const fs = repo({ "a.ts": "a\n", "b.ts": "b\n" });
+    const plan = await planEdits("/repo", [sr("a.ts", "a\n", "A\n"), sr("b.ts", "b\n", "B\n")], { fs });
+    const seen: string[] = [];
+    await applyPlan("/repo", plan, { fs, onFileReplaced: (done, total) => void seen.push(`${done}/${total} ${fs.text("/repo/a.ts")}${fs.text("/repo/b.ts")}`) });
+    expect(seen).toEqual(["1/2 A\nb\n", "2/2 A\nB\n"]);
+  });
+
   it("refuses to write a file that changed since it was planned", async () => {
     const fs = repo({ "a.ts": "a\n" });
     const plan = await planEdits("/repo", [sr("a.ts", "a\n", "A\n")], { fs });

@@ -98,7 +98,7 @@ async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
     const checkpoint = await withRepoLock(root, async () => {
       const cp = await createCheckpoint(root, { task: `spark apply: ${files.join(", ")}`.slice(0, 200), files });
       if (json) emit(ctx, { type: "checkpoint", id: cp.id });
-      await applyPlan(root, plan);
+      await applyPlan(root, plan, ctx.applyOptions);
       return cp;
     });
     if (json) {
