@@ -1,24 +1,21 @@
 /**
- * The TUI's effects: it finds the repo (or offers `git init`), keeps the model, runs agent turns
- * (one AbortController each), answers the agent's approval hook from the keyboard, and runs slash
+ * The TUI's effects: it finds the repo (or offers `git init`), keeps the model, turns key presses
+ * into edits, submissions and answers, starts agent turns (turn-runner.ts) and runs slash
  * commands. State changes go through the pure reducer via the store; components only read.
  */
-import type { AgentEvent, SessionStatus } from "../agent/events.js";
-import { AgentSession, type AgentOptions } from "../agent/session.js";
-import type { Decide, Proposal } from "../agent/turn.js";
-import { formatError, InterruptedError, RepoError } from "../errors.js";
+import { InterruptedError, RepoError } from "../errors.js";
 import { BackendSlot, type OpenBackend } from "./backend-slot.js";
 import { dirLister, FocusFiles } from "./focus.js";
 import * as history from "./input/history.js";
 import { editorOf, type EditorState } from "./input/editor.js";
 import { keyCommand, splitChunk, type KeyInfo } from "./input/keymap.js";
-import { RateMeter } from "./rate-meter.js";
 import { parseSlash } from "./slash/commands.js";
 import { complete } from "./slash/complete.js";
 import { runSlash, type SlashHost, type TuiGit } from "./slash/run-slash.js";
 import { initialState, reduce } from "./state/reducer.js";
 import type { Action, LogItem } from "./state/types.js";
 import { createStore, type StoreOptions, type TuiStore } from "./store.js";
+import { TurnRunner, type TurnAgentOptions } from "./turn-runner.js";
 
 export type { OpenBackend, OpenProgress } from "./backend-slot.js";
 
@@ -31,7 +28,7 @@ export interface TuiDeps {
   model?: string;
   git: TuiGit;
   /** Further agent options (cache dir, --continue, effects). Default none. */
-  agent?: Omit<Partial<AgentOptions>, "backend" | "root" | "cwd" | "decide" | "signal" | "targets" | "anyFile" | "testCommand">;
+  agent?: TurnAgentOptions;
   /** `--test CMD`. Default none. */
   testCommand?: string;
   /** `--yes`. Default false. */
@@ -57,15 +54,10 @@ export class TuiController {
   private root: string | undefined;
   private readonly model: BackendSlot;
   private readonly focus: FocusFiles;
-  private session: AgentSession | undefined;
-  private sessionStarted = false;
   private readonly test: { command: string | undefined };
-  private turnAbort: AbortController | undefined;
-  private cancelledByCtrlC = false;
-  private answer: ((d: "apply" | "reject") => void) | undefined;
+  private readonly turns: TurnRunner;
   private readonly lifetime = new AbortController();
   private exited = false;
-  private readonly rate: RateMeter;
   private readonly now: () => number;
 
   constructor(private readonly deps: TuiDeps) {
@@ -74,10 +66,17 @@ export class TuiController {
     this.test = { command: deps.testCommand };
     this.model = new BackendSlot(deps.openBackend, this.dispatch, this.now, deps.cwd, this.lifetime.signal);
     this.focus = new FocusFiles(() => this.root ?? deps.cwd, deps.cwd);
-    this.rate = new RateMeter({
-      count: (t) => this.model.current?.countTokens(t) ?? Promise.resolve(0),
-      onRate: (tps) => this.dispatch({ type: "ui.rate", tokensPerSecond: Math.round(tps * 10) / 10 }),
+    this.turns = new TurnRunner({
+      dispatch: this.dispatch,
+      state: () => this.store.getState(),
+      model: this.model,
+      focus: this.focus,
+      test: this.test,
+      root: () => this.root ?? deps.cwd,
+      cwd: deps.cwd,
+      agent: deps.agent,
       now: this.now,
+      exiting: () => this.exited,
     });
     deps.signal?.addEventListener("abort", () => void this.exit(130, new InterruptedError()), { once: true });
   }
@@ -134,7 +133,7 @@ export class TuiController {
         this.dispatch({ type: "ui.completions", items: [] });
         return this.dispatch({ type: "ui.hint", text: undefined });
       case "answer":
-        return this.answerApproval(cmd.answer);
+        return this.turns.answerApproval(cmd.answer);
       case "init":
         return void this.answerInit(cmd.yes);
       case "none":
@@ -163,89 +162,12 @@ export class TuiController {
       return;
     }
     const trimmed = text.trimStart();
-    this.idle = this.runTurn(trimmed.startsWith("//") ? trimmed.slice(1) : text);
-  }
-
-  private async runTurn(task: string): Promise<void> {
-    const turn = new AbortController();
-    this.turnAbort = turn;
-    this.cancelledByCtrlC = false;
-    this.dispatch({ type: "ui.turn.start", task, at: this.now() });
-    let status: SessionStatus = "error";
-    try {
-      const backend = await this.model.wait(turn.signal);
-      if (backend === undefined) throw new Error("no model is loaded (/model URI loads one)");
-      const session = this.ensureSession(backend);
-      const gen = session.turn(this.focus.message(task), { signal: turn.signal, testCommand: this.test.command });
-      for (;;) {
-        const next = await gen.next();
-        if (next.done) {
-          status = next.value.status;
-          break;
-        }
-        this.onEvent(next.value);
-      }
-    } catch (err) {
-      if (turn.signal.aborted) status = "interrupted";
-      else this.dispatch({ type: "error", message: formatError(err), code: "internal" });
-    } finally {
-      this.answer?.("reject");
-      this.answer = undefined;
-      this.turnAbort = undefined;
-      this.rate.reset();
-      this.dispatch({ type: "ui.turn.end", status, at: this.now() });
-      if (this.cancelledByCtrlC && !this.exited) this.dispatch({ type: "ui.exit-armed", armed: true });
-    }
-  }
-
-  private onEvent(ev: AgentEvent): void {
-    this.dispatch(ev);
-    if (ev.type === "model.delta") this.rate.push(ev.text);
-    else if (ev.type === "stats") this.rate.reset();
-  }
-
-  private ensureSession(backend: AgentOptions["backend"]): AgentSession {
-    if (this.session) return this.session;
-    this.session = new AgentSession({
-      ...this.deps.agent,
-      backend,
-      root: this.root ?? this.deps.cwd,
-      cwd: this.deps.cwd,
-      targets: this.focus.markPacked(),
-      anyFile: true,
-      decide: this.decide,
-      // --continue resumes the stored conversation once; /clear and /model start new ones.
-      continueLast: !this.sessionStarted && this.deps.agent?.continueLast === true,
-    });
-    this.sessionStarted = true;
-    return this.session;
-  }
-
-  /** The agent's approval hook: `--yes` or an earlier `a` apply at once; otherwise the keyboard answers. */
-  private decide: Decide = (proposal: Proposal) => {
-    if (this.store.getState().autoApply) return Promise.resolve("apply");
-    return new Promise((resolve) => {
-      this.answer = resolve;
-      const files = proposal.files.map((f) => ({ path: f.path, added: f.added, removed: f.removed, created: f.created, deleted: f.deleted }));
-      this.dispatch({ type: "ui.approval.ask", files });
-    });
-  };
-
-  private answerApproval(answer: "yes" | "no" | "always" | "edit"): void {
-    const resolve = this.answer;
-    this.answer = undefined;
-    this.dispatch({ type: "ui.approval.answer", answer });
-    resolve?.(answer === "yes" || answer === "always" ? "apply" : "reject");
+    this.idle = this.turns.run(trimmed.startsWith("//") ? trimmed.slice(1) : text);
   }
 
   /** Stops the running turn; the session stays. */
   cancel(byCtrlC = false): void {
-    if (!this.turnAbort) return;
-    this.cancelledByCtrlC = byCtrlC;
-    this.dispatch({ type: "ui.cancel" });
-    this.answer?.("reject");
-    this.answer = undefined;
-    this.turnAbort.abort(new InterruptedError());
+    this.turns.cancel(byCtrlC);
   }
 
   private async answerInit(yes: boolean): Promise<void> {
@@ -278,12 +200,12 @@ export class TuiController {
       focus: this.focus,
       test: this.test,
       switchModel: (uri) => {
-        this.session = undefined;
+        this.turns.newConversation();
         this.log({ kind: "notice", text: `loading ${uri}…`, tone: "dim" });
         this.model.load(uri);
       },
       clear: () => {
-        this.session = undefined;
+        this.turns.newConversation();
         this.dispatch({ type: "ui.clear" });
         this.deps.clearScreen?.();
       },
