@@ -33,6 +33,9 @@ const FORMAT_LINE: Record<FormatName, string> = {
   udiff: "Write edits as a unified diff.",
 };
 
+/** Ends a question's message (`/ask`, `--ask`): no edit format, nothing will be applied. */
+const ASK_LINE = "This is a question: answer it in prose. Write no edits; nothing will be applied.";
+
 /** What goes into the first user message. */
 export interface TaskMessageInput {
   /** Packed repository text (file blocks and the tree listing). */
@@ -43,6 +46,8 @@ export interface TaskMessageInput {
   scope?: readonly string[];
   /** Targets that do not exist yet. Default none. */
   newFiles?: readonly string[];
+  /** A question: ask for no edit format (the format line is left out). Default false. */
+  ask?: boolean;
 }
 
 /** The task part (everything after the repository text), also used for follow-up turns. */
@@ -50,7 +55,7 @@ export function taskText(input: Omit<TaskMessageInput, "context">): string {
   const lines = [`# Task\n${input.task.trim()}`, ""];
   if (input.newFiles !== undefined && input.newFiles.length > 0) lines.push(`New files to create: ${input.newFiles.join(", ")}.`);
   if (input.scope !== undefined && input.scope.length > 0) lines.push(`Edit only: ${input.scope.join(", ")}.`);
-  lines.push(FORMAT_LINE[input.format]);
+  lines.push(input.ask === true ? ASK_LINE : FORMAT_LINE[input.format]);
   return lines.join("\n");
 }
 

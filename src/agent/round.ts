@@ -1,6 +1,7 @@
 /**
  * One generation round: stream the model's reply, parse it incrementally, and report each edit
- * the moment its block closes. Nothing is written here.
+ * the moment its block closes (a question's reply is streamed and never parsed). Nothing is
+ * written here.
  */
 import { EditParseError } from "../edits/errors.js";
 import type { Edit, EditFormat, EditParser } from "../edits/types.js";
@@ -12,7 +13,8 @@ import type { AgentEvent } from "./events.js";
 export interface RoundInput {
   backend: Backend;
   messages: readonly ChatMessage[];
-  format: EditFormat;
+  /** How edits are parsed; undefined for a question, whose reply is never parsed. */
+  format: EditFormat | undefined;
   maxTokens: number;
   /** GBNF the output must follow (local engine). Default none. */
   grammar?: string;
@@ -35,14 +37,14 @@ export interface RoundResult {
 
 /** Streams one reply, yielding `model.delta`, per-edit events and `stats`. */
 export async function* streamRound(input: RoundInput): AsyncGenerator<AgentEvent, RoundResult, undefined> {
-  const parser: EditParser = input.format.createParser();
+  const parser: EditParser | undefined = input.format?.createParser();
   const edits: Edit[] = [];
   let reply = "";
   let stats = emptyStats();
   let parseError: EditParseError | undefined;
 
   const feed = async function* (parse: () => ReturnType<EditParser["push"]>): AsyncGenerator<AgentEvent> {
-    if (parseError !== undefined) return;
+    if (parseError !== undefined || parser === undefined) return;
     let events;
     try {
       events = parse();
@@ -74,13 +76,13 @@ export async function* streamRound(input: RoundInput): AsyncGenerator<AgentEvent
       if (chunk.text.length === 0) continue;
       reply += chunk.text;
       yield { type: "model.delta", text: chunk.text };
-      yield* feed(() => parser.push(chunk.text));
+      yield* feed(() => parser?.push(chunk.text) ?? []);
     }
   } catch (err) {
     throw asInterrupted(err, input.signal);
   }
   throwIfAborted(input.signal); // a backend that just stops early must not look like a finished reply
-  yield* feed(() => parser.end());
+  yield* feed(() => parser?.end() ?? []);
   yield { type: "stats", ...stats };
   return parseError !== undefined ? { reply, edits, parseError, stats } : { reply, edits, stats };
 }

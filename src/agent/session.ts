@@ -16,7 +16,7 @@ import type { AgentEvent, SessionStatus } from "./events.js";
 import { formatForReply } from "./format-choice.js";
 import { blobHash, packContext, renderFileBlock, type FilterOptions } from "./packer/index.js";
 import { firstMessages, SYSTEM_PROMPT, taskText } from "./prompt.js";
-import { contextFull, runRounds, type Decide, type TurnOutcome } from "./turn.js";
+import { contextFull, runRounds, type ApproveCommand, type Decide, type TurnOutcome } from "./turn.js";
 
 /** Options of an agent session. Defaults suit `spark run`. */
 export interface AgentOptions {
@@ -33,6 +33,10 @@ export interface AgentOptions {
   testCommand?: string;
   /** Approval hook, asked once per reply that would change files. Default: always apply. */
   decide?: Decide;
+  /** Asked before each run of the test command. Default: always run. */
+  approveCommand?: ApproveCommand;
+  /** Every turn is a question (`spark run --ask`): no edit format asked for, nothing applied. Default false. */
+  ask?: boolean;
   /** Cancels everything; a cancelled turn applies nothing partial and ends "interrupted". */
   signal?: AbortSignal;
   /** Spark's cache folder (token facts, conversations). Default: none (nothing persisted). */
@@ -59,6 +63,8 @@ export interface TurnOptions {
   signal?: AbortSignal;
   /** `--test` / `/test` for this turn; an explicit undefined turns it off. Default: the session's. */
   testCommand?: string | undefined;
+  /** This turn is a question (`/ask`): no edit format asked for, nothing applied. Default: the session's `ask`. */
+  ask?: boolean;
 }
 
 /** Tokens a chat template adds around each message (role markers), generously. */
@@ -105,12 +111,13 @@ export class AgentSession {
     const { backend } = this.opts;
     const signal = perTurn.signal ?? this.opts.signal;
     const testCommand = "testCommand" in perTurn ? perTurn.testCommand : this.opts.testCommand;
+    const ask = perTurn.ask ?? this.opts.ask ?? false;
     const outcome: TurnOutcome = { status: "ok", exitCode: 0, applied: [], checkpoints: [], stats: [] };
     try {
       if (task.trim().length === 0) throw new UsageError("the task is empty");
       await this.loadOnce();
       const cachedTokens = this.messages !== undefined ? await this.countAll(this.messages.slice(0, this.sent)) : 0;
-      const prep = (this.messages !== undefined ? await this.followUp(task) : undefined) ?? (await this.fresh(task, signal));
+      const prep = (this.messages !== undefined ? await this.followUp(task, ask) : undefined) ?? (await this.fresh(task, ask, signal));
       const messages = this.messages ?? [];
       yield { type: "context.packed", files: prep.files, tokens: await this.countAll(messages), budget: prep.budget, cachedTokens };
       const result = yield* runRounds({
@@ -122,6 +129,8 @@ export class AgentSession {
         scope: this.scope,
         testCommand,
         decide: this.opts.decide ?? (async () => "apply"),
+        approveCommand: this.opts.approveCommand ?? (async () => "run"),
+        ask,
         effects: this.effects,
         signal,
         maxTokens: (m) => this.roomForReply(m),
@@ -157,7 +166,7 @@ export class AgentSession {
   }
 
   /** First turn: pack the repository into a new conversation. */
-  private async fresh(task: string, signal: AbortSignal | undefined): Promise<Prepared> {
+  private async fresh(task: string, ask: boolean, signal: AbortSignal | undefined): Promise<Prepared> {
     const { backend } = this.opts;
     const contextSize = backend.info.contextSize;
     const reserve = this.opts.outputReserve ?? defaultOutputReserve(contextSize);
@@ -165,7 +174,7 @@ export class AgentSession {
     // Budget with the longest format line, so the real message never exceeds it.
     const fixed =
       (await backend.countTokens(SYSTEM_PROMPT)) +
-      (await backend.countTokens(taskText({ task, format: "search-replace", scope: this.scope, newFiles: targets }))) +
+      (await backend.countTokens(taskText({ task, format: "search-replace", scope: this.scope, newFiles: targets, ask }))) +
       2 * PER_MESSAGE_MARGIN;
     const budget = contextSize - reserve - fixed;
     if (budget <= 0) throw new UsageError(`the context (${contextSize} tokens) is too small for the prompt and a reply (raise --context)`);
@@ -182,14 +191,14 @@ export class AgentSession {
     });
     const targetFiles = packed.files.filter((f) => f.role === "target");
     const format = formatForReply([...targetFiles, ...packed.missingTargets.map(() => ({ tokens: 0 }))]);
-    const input = { context: packed.text, task, format, scope: this.scope, newFiles: packed.missingTargets };
+    const input = { context: packed.text, task, format, scope: this.scope, newFiles: packed.missingTargets, ask };
     this.messages = firstMessages(input);
     const user = this.messages[1];
     // The packed text is counted already and ends a line before "# Task": no need to recount it.
     if (user !== undefined) this.counts.set(user, packed.tokens + (await backend.countTokens(taskText(input))) + PER_MESSAGE_MARGIN);
     this.sent = 0;
     this.seen = new Map(packed.files.map((f) => [f.path, f.hash]));
-    const prediction = targetFiles.map((f) => f.content).join("\n");
+    const prediction = ask ? "" : targetFiles.map((f) => f.content).join("\n");
     return { format, files: packed.files.length, budget, prediction: prediction.length > 0 ? prediction : undefined };
   }
 
@@ -198,7 +207,7 @@ export class AgentSession {
    * since the model last saw them are shown again before the task. Undefined when it would not
    * fit: then the turn starts over with a fresh pack.
    */
-  private async followUp(task: string): Promise<Prepared | undefined> {
+  private async followUp(task: string, ask: boolean): Promise<Prepared | undefined> {
     const messages = this.messages ?? [];
     const { backend } = this.opts;
     const changed: string[] = [];
@@ -219,7 +228,7 @@ export class AgentSession {
     }
     const format = formatForReply(scopeFiles);
     const update = changed.length > 0 ? `These files changed since you last saw them:\n\n${changed.join("")}` : "";
-    const next: ChatMessage = { role: "user", content: `${update}${taskText({ task, format, scope: this.scope })}` };
+    const next: ChatMessage = { role: "user", content: `${update}${taskText({ task, format, scope: this.scope, ask })}` };
     const reserve = this.opts.outputReserve ?? defaultOutputReserve(backend.info.contextSize);
     const used = (await this.countAll(messages)) + (await this.count(next));
     if (used + reserve > backend.info.contextSize) {

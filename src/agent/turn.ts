@@ -1,6 +1,7 @@
 /**
  * The rounds of one turn, in Aider's fixed order: stream and parse → dry run → approval →
- * checkpoint → apply → `--test`. A reply whose edits fail to match, break the scope or do not
+ * checkpoint → apply → `--test` (itself approved). A question (`ask`) is one round that is
+ * streamed and never parsed. A reply whose edits fail to match, break the scope or do not
  * parse is fed back (at most `maxEditRetries` times); a failing test likewise (at most
  * `maxTestRounds` times). A reply applies all of its edits or none.
  */
@@ -24,6 +25,9 @@ export interface Proposal {
 
 /** The approval hook: a pure decision, asked once per reply that would change files. */
 export type Decide = (proposal: Proposal) => Promise<"apply" | "reject">;
+
+/** The command hook: asked before each run of the test command (`--test`, /test). */
+export type ApproveCommand = (command: string) => Promise<"run" | "skip">;
 
 /** One applied file. */
 export interface AppliedFile {
@@ -57,6 +61,9 @@ export interface RoundsInput {
   scope: readonly string[] | undefined;
   testCommand: string | undefined;
   decide: Decide;
+  approveCommand: ApproveCommand;
+  /** A question: one round, streamed and never parsed; nothing is applied whatever it contains. */
+  ask: boolean;
   effects: AgentEffects;
   signal: AbortSignal | undefined;
   /** Output token limit for the next round, given the messages. */
@@ -90,6 +97,21 @@ export async function* runRounds(input: RoundsInput): AsyncGenerator<AgentEvent,
     input.messages.push({ role: "user", content: feedback });
     return undefined;
   };
+
+  if (input.ask) {
+    throwIfAborted(input.signal);
+    const round = yield* streamRound({
+      backend: input.backend,
+      messages: input.messages,
+      format: undefined,
+      maxTokens: await input.maxTokens(input.messages),
+      signal: input.signal,
+      onEdit: async () => [],
+    });
+    outcome.stats.push(round.stats);
+    input.messages.push({ role: "assistant", content: round.reply });
+    return end("ok", 0);
+  }
 
   for (;;) {
     throwIfAborted(input.signal);
@@ -155,6 +177,8 @@ export async function* runRounds(input: RoundsInput): AsyncGenerator<AgentEvent,
     }
 
     if (input.testCommand === undefined) return end("ok", 0);
+    if ((await input.approveCommand(input.testCommand)) === "skip") return end("ok", 0);
+    throwIfAborted(input.signal);
     const test = await input.effects.runTest(input.testCommand, input.root, input.signal);
     yield { type: "test.result", command: input.testCommand, exitCode: test.exitCode, output: tail(test.output) };
     if (test.exitCode === 0) return end("ok", 0);

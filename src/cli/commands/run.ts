@@ -1,5 +1,6 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import path from "node:path";
+import { APPROVAL_MODES, unattendedHooks, type ApprovalMode } from "../../agent/approval-mode.js";
 import { formatSummary, summarize } from "../../agent/summary.js";
 import { runAgent, type AgentOptions } from "../../agent/session.js";
 import { ExitCode, exitCodeOf, formatError, SparkError, UsageError } from "../../errors.js";
@@ -18,6 +19,10 @@ export interface AgentCommandOptions extends CommonOptions {
   anyFile?: boolean;
   /** `--commit`: commit each applied reply on the current branch. Default false. */
   commit?: boolean;
+  /** `--mode`: what may happen without asking; nobody can answer here. Default "full". */
+  mode?: ApprovalMode;
+  /** `--ask`: answer a question; ask for no edit format and apply nothing. Default false. */
+  ask?: boolean;
 }
 
 /** `--commit`: apply, then commit exactly the applied files with a message from the task (as Aider does). */
@@ -35,12 +40,18 @@ Testing only: SPARK_FORCED_REPLY=FILE[:FILE2...] makes the in-process model's n-
 the n-th file's text (the last repeats), enforced by a grammar, so whole-command tests drive the
 real path (tokenizer, decoding, parsing, checkpoint, apply) with a known answer.`;
 
+/** `--mode suggest|auto-edit|full`. */
+export function modeOption(description: string): Option {
+  return new Option("--mode <mode>", description).choices(APPROVAL_MODES);
+}
+
 /** Adds the options every agent command shares. */
 export function addAgentOptions(cmd: Command): Command {
   return addModelOptions(cmd)
     .option("--yes", "apply edits without asking (headless commands always apply)")
     .option("--test <cmd>", "run CMD after the edits; feed failures back to the model (at most 3 rounds)")
     .option("--commit", "commit each applied reply on the current branch (off by default; checkpoints are kept either way)")
+    .addOption(modeOption("headless: suggest proposes edits and applies none, auto-edit applies them (no --test), full applies and runs --test; default full"))
     .addHelpText("after", FORCED_REPLY_HELP);
 }
 
@@ -58,6 +69,10 @@ export async function runAgentCommand(
   const json = opts.json === true;
   const writer = json ? new JsonlWriter(ctx.stdout) : undefined;
   try {
+    const mode = opts.mode ?? "full";
+    if (mode === "auto-edit" && opts.test !== undefined && opts.ask !== true) {
+      throw new UsageError("--mode auto-edit asks before running commands, and nobody can answer here: drop --test, or use --mode full");
+    }
     const cwd = path.resolve(ctx.cwd, opts.cwd ?? ".");
     const root = await findRepoRoot(cwd);
     const targets = files.map((f) => repoPath(root, cwd, f));
@@ -69,6 +84,8 @@ export async function runAgentCommand(
         cwd,
         targets,
         anyFile: opts.anyFile === true,
+        ...unattendedHooks(mode),
+        ask: opts.ask === true,
         signal: ctx.signal,
         cacheDir: cacheDir(ctx.env),
         continueLast: opts.continue === true,
@@ -126,7 +143,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .command("run")
     .argument("[task]", "what to do (default: read from stdin)")
     .description("headless: TASK from the argument or stdin; text or JSONL events")
-    .option("--continue", "continue this repository's last conversation");
+    .option("--continue", "continue this repository's last conversation")
+    .option("--ask", "answer a question from the repository: no edits are asked for, and none are applied");
   addAgentOptions(cmd).action(async (taskArg: string | undefined, opts: AgentCommandOptions) => {
     let task = taskArg;
     if (task === undefined) {
