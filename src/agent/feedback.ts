@@ -34,3 +34,8 @@ export function testFeedback(command: string, exitCode: number, output: string):
 export function parseFeedback(modelMessage: string): string {
   return `${modelMessage}\nNothing was changed; resend all edits of this reply, corrected.`;
 }
+
+/** The output of a command the person ran (`!CMD`) and chose to show the model. */
+export function commandOutputNote(command: string, exitCode: number, output: string): string {
+  return `I ran \`${command}\` in the repository; it exited with code ${exitCode}:\n` + "```\n" + `${tail(output).trimEnd()}\n` + "```\n";
+}

@@ -6,15 +6,16 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { FileChange, FormatName } from "../edits/index.js";
+import type { FormatName } from "../edits/index.js";
 import { SparkError, UsageError } from "../errors.js";
 import type { Backend, ChatMessage } from "../inference/index.js";
 import { asInterrupted } from "./abort.js";
-import { loadConversation, saveConversation } from "./conversation-store.js";
+import { Conversation } from "./conversation.js";
 import { defaultEffects, type AgentEffects } from "./effects.js";
 import type { AgentEvent, SessionStatus } from "./events.js";
 import { formatForReply } from "./format-choice.js";
-import { blobHash, packContext, renderFileBlock, type FilterOptions } from "./packer/index.js";
+import { fileUpdates } from "./file-updates.js";
+import { packContext, type FilterOptions } from "./packer/index.js";
 import { firstMessages, SYSTEM_PROMPT, taskText } from "./prompt.js";
 import { contextFull, runRounds, type ApproveCommand, type Decide, type TurnOutcome } from "./turn.js";
 
@@ -43,6 +44,8 @@ export interface AgentOptions {
   cacheDir?: string;
   /** Resume this repo's last conversation (`--continue`). Default false. */
   continueLast?: boolean;
+  /** Resume this conversation of the repo (`--resume ID`; a unique prefix will do). Default none. */
+  resume?: string;
   /** Tokens kept free for the reply. Default: context/8, between 1024 and 16384. */
   outputReserve?: number;
   /** Feedback rounds for edits that fail to match, parse or stay in scope. Default 3. */
@@ -65,7 +68,15 @@ export interface TurnOptions {
   testCommand?: string | undefined;
   /** This turn is a question (`/ask`): no edit format asked for, nothing applied. Default: the session's `ask`. */
   ask?: boolean;
+  /**
+   * Repo-relative files in focus this turn (`@path`, /add): packed in full on a fresh
+   * conversation, shown whole before the task when the model has not seen them. Default none.
+   */
+  focus?: readonly string[];
+  /** What the person typed, for listings (`--resume`). Default: the task. */
+  label?: string;
 }
+
 
 /** Tokens a chat template adds around each message (role markers), generously. */
 const PER_MESSAGE_MARGIN = 8;
@@ -86,21 +97,39 @@ interface Prepared {
 
 /** One session (keeps the conversation between turns). */
 export class AgentSession {
-  private messages: ChatMessage[] | undefined;
-  private seen = new Map<string, string>();
-  private scope: string[] | undefined;
-  private sent = 0;
+  private readonly conv: Conversation;
   private readonly counts = new WeakMap<ChatMessage, number>();
   private readonly effects: AgentEffects;
   private loaded = false;
 
   constructor(private readonly opts: AgentOptions) {
     this.effects = { ...defaultEffects, ...opts.effects };
-    this.scope = opts.targets && opts.targets.length > 0 && !opts.anyFile ? [...opts.targets] : undefined;
+    const scope = opts.targets && opts.targets.length > 0 && !opts.anyFile ? [...opts.targets] : undefined;
+    this.conv = new Conversation({ cacheDir: opts.cacheDir, root: opts.root, model: opts.backend.info.model }, scope);
   }
 
   get backend(): Backend {
     return this.opts.backend;
+  }
+
+  /** The stored conversation's id (`spark --resume ID`). */
+  get conversationId(): string {
+    return this.conv.conversationId;
+  }
+
+  /** Turns begun by this session object (the index the next turn gets). */
+  get turnCount(): number {
+    return this.conv.turnCount;
+  }
+
+  /**
+   * Forgets turn `index` (of this session object) and every turn after it: the conversation is
+   * as it was before that turn (a fresh pack if the turn started one, or if the conversation was
+   * packed again since). Files are the caller's (checkpoints).
+   */
+  async rewind(index: number): Promise<void> {
+    this.conv.rewind(index);
+    await this.conv.save();
   }
 
   /**
@@ -109,6 +138,7 @@ export class AgentSession {
    */
   async *turn(task: string, perTurn: TurnOptions = {}): AsyncGenerator<AgentEvent, TurnOutcome, undefined> {
     const { backend } = this.opts;
+    const conv = this.conv;
     const signal = perTurn.signal ?? this.opts.signal;
     const testCommand = "testCommand" in perTurn ? perTurn.testCommand : this.opts.testCommand;
     const ask = perTurn.ask ?? this.opts.ask ?? false;
@@ -116,9 +146,11 @@ export class AgentSession {
     try {
       if (task.trim().length === 0) throw new UsageError("the task is empty");
       await this.loadOnce();
-      const cachedTokens = this.messages !== undefined ? await this.countAll(this.messages.slice(0, this.sent)) : 0;
-      const prep = (this.messages !== undefined ? await this.followUp(task, ask) : undefined) ?? (await this.fresh(task, ask, signal));
-      const messages = this.messages ?? [];
+      conv.beginTurn(perTurn.label ?? task);
+      const cachedTokens = conv.messages !== undefined ? await this.countAll(conv.messages.slice(0, conv.sent)) : 0;
+      const focus = perTurn.focus ?? [];
+      const prep = (conv.messages !== undefined ? await this.followUp(task, ask, focus) : undefined) ?? (await this.fresh(task, ask, focus, signal));
+      const messages = conv.messages ?? [];
       yield { type: "context.packed", files: prep.files, tokens: await this.countAll(messages), budget: prep.budget, cachedTokens };
       const result = yield* runRounds({
         backend,
@@ -126,7 +158,7 @@ export class AgentSession {
         task,
         messages,
         format: prep.format,
-        scope: this.scope,
+        scope: conv.scope,
         testCommand,
         decide: this.opts.decide ?? (async () => "apply"),
         approveCommand: this.opts.approveCommand ?? (async () => "run"),
@@ -138,7 +170,7 @@ export class AgentSession {
         prediction: prep.prediction,
         maxEditRetries: this.opts.maxEditRetries ?? 3,
         maxTestRounds: this.opts.maxTestRounds ?? 3,
-        onApplied: (files) => this.remember(files),
+        onApplied: (files) => conv.remember(files),
       });
       Object.assign(outcome, result);
     } catch (err) {
@@ -148,33 +180,30 @@ export class AgentSession {
       outcome.exitCode = e instanceof SparkError ? e.exitCode : 1;
       outcome.error = { message: e instanceof Error ? e.message : String(e), code: e instanceof SparkError ? e.code : "internal" };
     }
-    if (this.messages !== undefined) this.sent = this.messages.length;
+    if (conv.messages !== undefined) conv.sent = conv.messages.length;
     if (outcome.error !== undefined) yield { type: "error", message: outcome.error.message, code: outcome.error.code };
-    await this.save();
+    await conv.save();
     return outcome;
   }
 
   private async loadOnce(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
-    if (!this.opts.continueLast || this.opts.cacheDir === undefined) return;
-    const stored = await loadConversation(conversationsDir(this.opts.cacheDir), this.opts.root);
-    if (stored === undefined) return;
-    this.messages = stored.messages;
-    this.seen = new Map(Object.entries(stored.seen));
-    if (this.scope === undefined && !this.opts.anyFile && stored.scope.length > 0) this.scope = stored.scope;
+    await this.conv.load({ continueLast: this.opts.continueLast === true, resume: this.opts.resume, keepScope: this.opts.anyFile !== true });
   }
 
   /** First turn: pack the repository into a new conversation. */
-  private async fresh(task: string, ask: boolean, signal: AbortSignal | undefined): Promise<Prepared> {
+  private async fresh(task: string, ask: boolean, focus: readonly string[], signal: AbortSignal | undefined): Promise<Prepared> {
     const { backend } = this.opts;
+    const scope = this.conv.scope;
     const contextSize = backend.info.contextSize;
     const reserve = this.opts.outputReserve ?? defaultOutputReserve(contextSize);
-    const targets = this.opts.targets ?? [];
+    const named = this.opts.targets ?? [];
+    const targets = [...named, ...focus.filter((f) => !named.includes(f))];
     // Budget with the longest format line, so the real message never exceeds it.
     const fixed =
       (await backend.countTokens(SYSTEM_PROMPT)) +
-      (await backend.countTokens(taskText({ task, format: "search-replace", scope: this.scope, newFiles: targets, ask }))) +
+      (await backend.countTokens(taskText({ task, format: "search-replace", scope, newFiles: targets, ask }))) +
       2 * PER_MESSAGE_MARGIN;
     const budget = contextSize - reserve - fixed;
     if (budget <= 0) throw new UsageError(`the context (${contextSize} tokens) is too small for the prompt and a reply (raise --context)`);
@@ -191,59 +220,41 @@ export class AgentSession {
     });
     const targetFiles = packed.files.filter((f) => f.role === "target");
     const format = formatForReply([...targetFiles, ...packed.missingTargets.map(() => ({ tokens: 0 }))]);
-    const input = { context: packed.text, task, format, scope: this.scope, newFiles: packed.missingTargets, ask };
-    this.messages = firstMessages(input);
-    const user = this.messages[1];
+    const input = { context: packed.text, task, format, scope, newFiles: packed.missingTargets, ask };
+    const messages = firstMessages(input);
+    const user = messages[1];
     // The packed text is counted already and ends a line before "# Task": no need to recount it.
     if (user !== undefined) this.counts.set(user, packed.tokens + (await backend.countTokens(taskText(input))) + PER_MESSAGE_MARGIN);
-    this.sent = 0;
-    this.seen = new Map(packed.files.map((f) => [f.path, f.hash]));
+    this.conv.startFresh(messages, new Map(packed.files.map((f) => [f.path, f.hash])));
     const prediction = ask ? "" : targetFiles.map((f) => f.content).join("\n");
     return { format, files: packed.files.length, budget, prediction: prediction.length > 0 ? prediction : undefined };
   }
 
   /**
    * Later turns: the conversation so far stays verbatim (its tokens stay cached); files changed
-   * since the model last saw them are shown again before the task. Undefined when it would not
-   * fit: then the turn starts over with a fresh pack.
+   * since the model last saw them, and focus files it has not seen, are shown before the task.
+   * Undefined when it would not fit: then the turn starts over with a fresh pack.
    */
-  private async followUp(task: string, ask: boolean): Promise<Prepared | undefined> {
-    const messages = this.messages ?? [];
+  private async followUp(task: string, ask: boolean, focus: readonly string[]): Promise<Prepared | undefined> {
+    const conv = this.conv;
+    const messages = conv.messages ?? [];
     const { backend } = this.opts;
-    const changed: string[] = [];
     const scopeFiles: { tokens: number }[] = [];
-    const contents = new Map<string, string | undefined>();
-    for (const [file, hash] of [...this.seen].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const bytes = await readFile(path.join(this.opts.root, file)).catch(() => undefined);
-      if (bytes !== undefined && blobHash(bytes) === hash) continue;
-      const text = bytes === undefined ? undefined : new TextDecoder().decode(bytes);
-      contents.set(file, text);
-      changed.push(text === undefined ? `${file} (deleted)\n\n` : renderFileBlock(file, text));
-      if (bytes !== undefined) this.seen.set(file, blobHash(bytes));
-      else this.seen.delete(file);
-    }
-    for (const file of this.scope ?? []) {
+    const { text: update, contents } = await fileUpdates(this.opts.root, conv.seen, focus);
+    for (const file of conv.scope ?? []) {
       const text = contents.get(file) ?? (await readFile(path.join(this.opts.root, file), "utf8").catch(() => ""));
       scopeFiles.push({ tokens: await backend.countTokens(text) });
     }
     const format = formatForReply(scopeFiles);
-    const update = changed.length > 0 ? `These files changed since you last saw them:\n\n${changed.join("")}` : "";
-    const next: ChatMessage = { role: "user", content: `${update}${taskText({ task, format, scope: this.scope, ask })}` };
+    const next: ChatMessage = { role: "user", content: `${update}${taskText({ task, format, scope: conv.scope, ask })}` };
     const reserve = this.opts.outputReserve ?? defaultOutputReserve(backend.info.contextSize);
     const used = (await this.countAll(messages)) + (await this.count(next));
     if (used + reserve > backend.info.contextSize) {
-      this.messages = undefined;
+      conv.messages = undefined;
       return undefined;
     }
     messages.push(next);
-    return { format, files: this.seen.size, budget: backend.info.contextSize - reserve, prediction: undefined };
-  }
-
-  private remember(files: readonly FileChange[]): void {
-    for (const f of files) {
-      if (f.afterBytes === undefined) this.seen.delete(f.path);
-      else this.seen.set(f.path, blobHash(f.afterBytes));
-    }
+    return { format, files: conv.seen.size, budget: backend.info.contextSize - reserve, prediction: undefined };
   }
 
   private async roomForReply(messages: readonly ChatMessage[]): Promise<number> {
@@ -267,23 +278,6 @@ export class AgentSession {
     for (const m of messages) total += await this.count(m);
     return total;
   }
-
-  private async save(): Promise<void> {
-    if (this.opts.cacheDir === undefined || this.messages === undefined) return;
-    await saveConversation(conversationsDir(this.opts.cacheDir), {
-      version: 1,
-      root: this.opts.root,
-      model: this.opts.backend.info.model,
-      messages: this.messages,
-      seen: Object.fromEntries(this.seen),
-      scope: this.scope ?? [],
-      updatedAt: new Date().toISOString(),
-    }).catch(() => undefined); // losing --continue state must not fail the task
-  }
-}
-
-function conversationsDir(cacheDir: string): string {
-  return path.join(cacheDir, "conversations");
 }
 
 /** One headless turn wrapped in `session.start` … `session.end` (`spark fix`, `spark run`). */

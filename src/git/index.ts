@@ -5,6 +5,7 @@
  */
 export type { CheckpointInfo, CheckpointOptions, UndoResult } from "./types.js";
 export { findRepoRoot, initRepo } from "./repo.js";
+export { listFiles } from "./files.js";
 export { createCheckpoint, listCheckpoints, pruneCheckpoints } from "./checkpoints.js";
 export { undoCheckpoint } from "./undo.js";
 export { commitApplied } from "./commit.js";
