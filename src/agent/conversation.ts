@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { FileChange } from "../edits/index.js";
 import { UsageError } from "../errors.js";
-import type { ChatMessage } from "../inference/backend.js";
+import type { ChatMessage } from "../inference/index.js";
 import { loadConversation, newConversationId, saveConversation } from "./conversation-store.js";
 import { blobHash } from "./packer/index.js";
 

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { APPROVAL_MODES } from "../agent/approval-mode.js";
 
 /** Parses a positive integer flag value, or fails as a usage error. */
 export function positiveInt(value: string): number {
@@ -16,4 +17,9 @@ export function addModelOptions(cmd: Command): Command {
     .option("--threads <n>", "CPU threads (default: tuned by measurement)", positiveInt)
     .option("--cwd <dir>", "run in this directory")
     .option("--json", "JSONL output");
+}
+
+/** `--mode suggest|auto-edit|full`. */
+export function modeOption(description: string): Option {
+  return new Option("--mode <mode>", description).choices(APPROVAL_MODES);
 }

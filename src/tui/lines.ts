@@ -15,16 +15,16 @@ export function shortModelName(model: string): string {
 
 /** One piece of the status bar. */
 export interface Segment {
-  key: "model" | "backend" | "speed" | "context" | "cached" | "checkpoint";
+  key: "mode" | "model" | "backend" | "speed" | "context" | "cached" | "checkpoint";
   text: string;
 }
 
 const SEPARATOR = " · ";
 
 /**
- * The status bar's pieces for `width` columns: model, backend, tok/s, context bar, cached
- * tokens, last checkpoint. When narrow, the least useful go first, then the bar shrinks, then
- * the model name is cut.
+ * The status bar's pieces for `width` columns: work mode, model, backend, tok/s, context bar,
+ * cached tokens, last checkpoint. When narrow, the least useful go first, then the bar shrinks,
+ * then the model name is cut; the mode always stays (it decides what happens without asking).
  */
 export function statusSegments(s: StatusInfo, width: number): Segment[] {
   const model = s.model === undefined ? "loading…" : shortModelName(s.model);
@@ -34,6 +34,7 @@ export function statusSegments(s: StatusInfo, width: number): Segment[] {
   const all = (barWidth: number, keep: Set<Segment["key"]>): Segment[] =>
     (
       [
+        { key: "mode", text: s.mode },
         { key: "model", text: model },
         { key: "backend", text: s.backend ?? "" },
         { key: "speed", text: `${formatRate(s.tokensPerSecond)} tok/s` },
@@ -43,7 +44,7 @@ export function statusSegments(s: StatusInfo, width: number): Segment[] {
       ] satisfies Segment[]
     ).filter((seg) => seg.text !== "" && keep.has(seg.key));
   const length = (segs: Segment[]): number => segs.reduce((n, seg) => n + seg.text.length, 0) + SEPARATOR.length * Math.max(0, segs.length - 1);
-  const keep = new Set<Segment["key"]>(["model", "backend", "speed", "context", "cached", "checkpoint"]);
+  const keep = new Set<Segment["key"]>(["mode", "model", "backend", "speed", "context", "cached", "checkpoint"]);
   for (const barWidth of [10, 6]) {
     const segs = all(barWidth, keep);
     if (length(segs) <= width) return segs;
@@ -57,7 +58,8 @@ export function statusSegments(s: StatusInfo, width: number): Segment[] {
   const segs = all(0, keep).map((seg) => (seg.key === "checkpoint" ? { ...seg, text: `ckpt ${s.checkpoint ?? ""}` } : seg));
   const rest = length(segs) - model.length;
   if (width - rest >= Math.min(8, model.length)) return segs.map((seg) => (seg.key === "model" ? { ...seg, text: fit(model, width - rest) } : seg));
-  return segs.filter((seg) => seg.key !== "model");
+  const noModel = segs.filter((seg) => seg.key !== "model");
+  return length(noModel) <= width ? noModel : noModel.filter((seg) => seg.key !== "checkpoint");
 }
 
 /** The status bar as one plain line (what `statusSegments` draws, joined). */

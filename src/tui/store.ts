@@ -46,7 +46,7 @@ const realTimer: FrameTimer = {
 
 /** Actions that only grow streamed text or numbers: batched into frames. Everything else shows at once. */
 function isStreaming(action: Action): boolean {
-  return action.type === "model.delta" || action.type === "ui.rate" || action.type === "ui.progress";
+  return action.type === "model.delta" || action.type === "ui.shell.output" || action.type === "ui.rate" || action.type === "ui.progress";
 }
 
 /** Creates a store over `reduce`, starting at `initial`. */

@@ -1,6 +1,5 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
-import { ApprovalPrompt } from "../../src/tui/components/ApprovalPrompt.js";
 import { Completions } from "../../src/tui/components/Completions.js";
 import { DiffView } from "../../src/tui/components/DiffView.js";
 import { InitRepoPrompt } from "../../src/tui/components/InitRepoPrompt.js";
@@ -8,6 +7,7 @@ import { InputBox } from "../../src/tui/components/InputBox.js";
 import { LiveTurnView } from "../../src/tui/components/LiveTurnView.js";
 import { LogEntryView } from "../../src/tui/components/LogEntryView.js";
 import { ProgressBar } from "../../src/tui/components/ProgressBar.js";
+import { QuestionPrompt } from "../../src/tui/components/QuestionPrompt.js";
 import { StatusBar } from "../../src/tui/components/StatusBar.js";
 import type { LiveTurn, StatusInfo } from "../../src/tui/state/types.js";
 import type { Theme } from "../../src/tui/theme.js";
@@ -24,6 +24,7 @@ const DIFF = "--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,3 +1,3 @@\n const a = 1;\n-c
 
 const live = (over: Partial<LiveTurn> = {}): LiveTurn => ({
   task: "t",
+  ask: false,
   startedAt: 0,
   format: undefined,
   text: "",
@@ -49,11 +50,12 @@ describe("components", () => {
   });
 
   it("StatusBar: the status line for its width", () => {
-    const status: StatusInfo = { model: "/m/tiny.gguf", backend: "local", contextSize: 4096, contextUsed: 2048, cachedTokens: 1000, files: 2, budget: 3000, tokensPerSecond: 12.34, checkpoint: "3" };
-    expect(frame(<StatusBar status={status} width={90} theme={theme} />)).toBe("tiny · local · 12.3 tok/s · ctx [#####-----] 2.0k/4.1k · cached 1.0k · checkpoint 3");
-    expect(frame(<StatusBar status={status} width={79} theme={theme} />)).toBe("tiny · local · 12.3 tok/s · ctx [###---] 2.0k/4.1k · cached 1.0k · checkpoint 3");
-    expect(frame(<StatusBar status={status} width={45} theme={theme} />)).toBe("tiny · 12.3 tok/s · ctx 2.0k/4.1k · ckpt 3");
-    expect(frame(<StatusBar status={status} width={40} theme={theme} />)).toBe("12.3 tok/s · ctx 2.0k/4.1k · ckpt 3");
+    const status: StatusInfo = { mode: "suggest", model: "/m/tiny.gguf", backend: "local", contextSize: 4096, contextUsed: 2048, cachedTokens: 1000, files: 2, budget: 3000, tokensPerSecond: 12.34, checkpoint: "3" };
+    expect(frame(<StatusBar status={status} width={95} theme={theme} />)).toBe("suggest · tiny · local · 12.3 tok/s · ctx [#####-----] 2.0k/4.1k · cached 1.0k · checkpoint 3");
+    expect(frame(<StatusBar status={status} width={89} theme={theme} />)).toBe("suggest · tiny · local · 12.3 tok/s · ctx [###---] 2.0k/4.1k · cached 1.0k · checkpoint 3");
+    expect(frame(<StatusBar status={status} width={55} theme={theme} />)).toBe("suggest · tiny · 12.3 tok/s · ctx 2.0k/4.1k · ckpt 3");
+    expect(frame(<StatusBar status={status} width={45} theme={theme} />)).toBe("suggest · 12.3 tok/s · ctx 2.0k/4.1k · ckpt 3");
+    expect(frame(<StatusBar status={{ ...status, mode: "full" }} width={45} theme={theme} />)).toBe("full · 12.3 tok/s · ctx 2.0k/4.1k · ckpt 3");
   });
 
   it("InputBox: placeholder when empty, every line of multi-line input", () => {
@@ -62,12 +64,16 @@ describe("components", () => {
     expect(frame(<InputBox editor={{ text: "queued", cursor: 6 }} active={false} theme={theme} />)).toBe("› queued");
   });
 
-  it("ApprovalPrompt: totals and the four answers", () => {
+  it("QuestionPrompt: an edit's totals and four answers; a command; an output to attach", () => {
     const files = [
       { path: "a.ts", added: 3, removed: 1, created: false, deleted: false },
       { path: "b.ts", added: 2, removed: 0, created: true, deleted: false },
     ];
-    expect(frame(<ApprovalPrompt files={files} theme={theme} />)).toBe("\nApply 2 files (+5 -1)?\ny yes · n no · a always · e reply with a correction");
+    expect(frame(<QuestionPrompt question={{ kind: "edit", files }} theme={theme} />)).toBe("\nApply 2 files (+5 -1)?\ny yes · n no · a always (auto-edit) · e reply with a correction");
+    expect(frame(<QuestionPrompt question={{ kind: "command", command: "npm test" }} theme={theme} />)).toBe("\nRun `npm test`?\ny yes · n no · a always (full)");
+    expect(frame(<QuestionPrompt question={{ kind: "attach", command: "npm test", exitCode: 1 }} theme={theme} />)).toBe(
+      "\nAdd the output of `npm test` to the conversation?\ny yes, it goes with your next message · n no",
+    );
   });
 
   it("ProgressBar: the progress line", () => {
@@ -88,7 +94,7 @@ describe("components", () => {
   it("LogEntryView: each kind of scrollback entry", () => {
     const e = (entry: Parameters<typeof LogEntryView>[0]["entry"]): string => frame(<LogEntryView entry={entry} theme={theme} />);
     expect(e({ id: 0, kind: "banner", cwd: "/repo" })).toBe("Spark · /repo\nType a task and press Enter · /help for commands · Ctrl-C twice to exit");
-    expect(e({ id: 1, kind: "user", text: "fix it" })).toBe("\n› fix it");
+    expect(e({ id: 1, kind: "user", text: "fix it", ask: false })).toBe("\n› fix it");
     expect(e({ id: 2, kind: "prose", text: "Sure." })).toBe("Sure.");
     expect(e({ id: 3, kind: "edit-failed", path: "a.ts", reason: "SEARCH not found" })).toBe("✗ a.ts: SEARCH not found");
     expect(e({ id: 4, kind: "edit-failed", path: "", reason: "unclosed block" })).toBe("✗ reply: unclosed block");

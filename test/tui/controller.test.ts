@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { findRepoRoot, initRepo, listCheckpoints, undoCheckpoint } from "../../src/git/index.js";
+import { findRepoRoot, initRepo, listCheckpoints, listFiles, undoCheckpoint } from "../../src/git/index.js";
 import type { Backend } from "../../src/inference/index.js";
 import { TuiController, type OpenBackend, type TuiDeps } from "../../src/tui/controller.js";
 import type { LogEntry, TuiState } from "../../src/tui/state/types.js";
 import { key, makePlainDir, makeRepo, ScriptedBackend, waitFor } from "./helpers.js";
 
-const git = { findRepoRoot, initRepo, listCheckpoints, undoCheckpoint };
+const git = { findRepoRoot, initRepo, listCheckpoints, listFiles, undoCheckpoint };
 const REPLY = "Renaming it.\n\na.txt\n<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n";
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -74,7 +74,7 @@ describe("TuiController", () => {
     enter(h);
     await waitFor(() => h.state().mode === "approval", "the approval question");
     expect(h.log()).toEqual(["banner", "user: rename world", "prose: Renaming it.", "diff a.txt"]);
-    expect(h.state().approval?.files).toEqual([{ path: "a.txt", added: 1, removed: 1, created: false, deleted: false }]);
+    expect(h.state().question).toEqual({ kind: "edit", files: [{ path: "a.txt", added: 1, removed: 1, created: false, deleted: false }] });
     h.c.key("y", key());
     await h.c.idle;
     expect(readFileSync(path.join(dir, "a.txt"), "utf8")).toBe("hello\nplanet\n");
@@ -110,17 +110,17 @@ describe("TuiController", () => {
     h.c.key("a", key());
     await h.c.idle;
     expect(readFileSync(path.join(dir, "a.txt"), "utf8")).toBe("hello\nplanet\n");
-    expect(h.state().autoApply).toBe(true);
+    expect(h.state().status.mode).toBe("auto-edit");
   });
 
   it("--yes applies without asking", async () => {
     const dir = repo();
-    const h = harness(dir, { autoApply: true, task: "go" });
+    const h = harness(dir, { mode: "full", task: "go" });
     await h.c.start();
     await waitFor(() => h.state().log.some((e) => e.kind === "notice" && e.tone === "ok"), "the outcome");
     await h.c.idle;
     expect(readFileSync(path.join(dir, "a.txt"), "utf8")).toBe("hello\nplanet\n");
-    expect(h.state().approval).toBeUndefined();
+    expect(h.state().question).toBeUndefined();
   });
 
   it("Esc cancels mid-stream: nothing applied, the session goes on; Ctrl-C cancels and arms exit", async () => {
@@ -134,7 +134,7 @@ describe("TuiController", () => {
         return k === 3 ? new Promise<void>((r) => (gate = r)) : Promise.resolve();
       },
     });
-    const h = harness(dir, { backend, autoApply: true });
+    const h = harness(dir, { backend, mode: "full" });
     await h.c.start();
     h.c.submit("think");
     await waitFor(() => chunks === 3, "the third chunk");
@@ -206,7 +206,7 @@ describe("TuiController", () => {
   it("slash commands: focus files, context, test command, checkpoints, diff, model, clear, unknown", async () => {
     const dir = repo();
     let cleared = 0;
-    const h2 = harness(dir, { autoApply: true, clearScreen: () => cleared++ });
+    const h2 = harness(dir, { mode: "full", clearScreen: () => cleared++ });
     const run = async (line: string): Promise<string | undefined> => {
       h2.c.submit(line);
       await h2.c.idle;

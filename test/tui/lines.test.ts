@@ -4,6 +4,7 @@ import { diffCounts, diffLineKind, progressLine, shortModelName, statusLine, tai
 import type { StatusInfo } from "../../src/tui/state/types.js";
 
 const status: StatusInfo = {
+  mode: "suggest",
   model: "/home/me/models/qwen2.5-coder-1.5b-q8_0.gguf",
   backend: "local",
   contextSize: 131072,
@@ -33,27 +34,29 @@ describe("formatters", () => {
 });
 
 describe("status line", () => {
-  it("shows everything at 110 columns", () => {
-    expect(statusLine(status, 110)).toBe("qwen2.5-coder-1.5b-q8_0 · local · 35.2 tok/s · ctx [###-------] 45k/131k · cached 44k · checkpoint 12");
+  it("shows everything at 120 columns, the work mode first", () => {
+    expect(statusLine(status, 120)).toBe("suggest · qwen2.5-coder-1.5b-q8_0 · local · 35.2 tok/s · ctx [###-------] 45k/131k · cached 44k · checkpoint 12");
+    expect(statusLine({ ...status, mode: "ask" }, 120)).toMatch(/^ask · qwen/);
   });
 
-  it("fits 80 columns by shrinking the bar, then dropping cached tokens and the backend", () => {
-    expect(statusLine(status, 100)).toBe("qwen2.5-coder-1.5b-q8_0 · local · 35.2 tok/s · ctx [##----] 45k/131k · cached 44k · checkpoint 12");
-    expect(statusLine(status, 85)).toBe("qwen2.5-coder-1.5b-q8_0 · local · 35.2 tok/s · ctx [##----] 45k/131k · checkpoint 12");
+  it("fits narrower terminals by shrinking the bar, then dropping cached tokens and the backend", () => {
+    expect(statusLine(status, 110)).toBe("suggest · qwen2.5-coder-1.5b-q8_0 · local · 35.2 tok/s · ctx [##----] 45k/131k · cached 44k · checkpoint 12");
+    expect(statusLine(status, 100)).toBe("suggest · qwen2.5-coder-1.5b-q8_0 · local · 35.2 tok/s · ctx [##----] 45k/131k · checkpoint 12");
     const line = statusLine(status, 79);
-    expect(line).toBe("qwen2.5-coder-1.5b-q8_0 · 35.2 tok/s · ctx [##----] 45k/131k · checkpoint 12");
+    expect(line).toBe("suggest · qwen2.5-coder-1.5b-q8_0 · 35.2 tok/s · ctx 45k/131k · ckpt 12");
     expect(line.length).toBeLessThanOrEqual(79);
   });
 
-  it("fits 50, 40 and 20 columns: no bar, a short checkpoint, then no model name", () => {
-    expect(statusLine(status, 50)).toBe("qwen2.5-cod… · 35.2 tok/s · ctx 45k/131k · ckpt 12");
-    expect(statusLine(status, 40)).toBe("35.2 tok/s · ctx 45k/131k · ckpt 12");
-    expect(statusLine(status, 20)).toBe("35.2 tok/s · ctx 45…");
+  it("fits 60, 50, 40 and 20 columns: no bar, a short checkpoint, then no model name, then no checkpoint; the mode stays", () => {
+    expect(statusLine(status, 60)).toBe("suggest · qwen2.5-cod… · 35.2 tok/s · ctx 45k/131k · ckpt 12");
+    expect(statusLine(status, 50)).toBe("suggest · 35.2 tok/s · ctx 45k/131k · ckpt 12");
+    expect(statusLine(status, 40)).toBe("suggest · 35.2 tok/s · ctx 45k/131k");
+    expect(statusLine(status, 20)).toBe("suggest · 35.2 tok/…");
   });
 
   it("says loading before the model is known", () => {
     expect(statusLine({ ...status, model: undefined, backend: undefined, checkpoint: undefined, contextSize: 0, contextUsed: 0, cachedTokens: 0, tokensPerSecond: 0 }, 80)).toBe(
-      "loading… · 0.0 tok/s · ctx [----------] 0/0",
+      "suggest · loading… · 0.0 tok/s · ctx [----------] 0/0",
     );
   });
 });

@@ -67,9 +67,9 @@ describe("TUI reducer", () => {
 
   it("asks, applies with a checkpoint, and closes the turn with one outcome line", () => {
     let s = run([...deltas("a.txt\n<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n"), { type: "edit.proposed", path: "a.txt", format: "search-replace", diff: DIFF }, stats()], started);
-    s = run([{ type: "ui.approval.ask", files: [{ path: "a.txt", added: 1, removed: 1, created: false, deleted: false }] }], s);
+    s = run([{ type: "ui.question", question: { kind: "edit", files: [{ path: "a.txt", added: 1, removed: 1, created: false, deleted: false }] } }], s);
     expect(s.mode).toBe("approval");
-    s = run([{ type: "ui.approval.answer", answer: "yes" }, { type: "checkpoint", id: "7" }, { type: "edit.applied", path: "a.txt", added: 1, removed: 1 }], s);
+    s = run([{ type: "ui.answer", answer: "yes" }, { type: "checkpoint", id: "7" }, { type: "edit.applied", path: "a.txt", added: 1, removed: 1 }], s);
     expect(s.mode).toBe("running");
     expect(s.status.checkpoint).toBe("7");
     s = run([{ type: "ui.turn.end", status: "ok", at: 2000 }], s);
@@ -80,13 +80,13 @@ describe("TUI reducer", () => {
   });
 
   it("reports a rejection, an always-apply answer and a correction request", () => {
-    const asked = run([{ type: "ui.approval.ask", files: [] }], started);
-    expect(logText(run([{ type: "ui.approval.answer", answer: "no" }, { type: "ui.turn.end", status: "rejected", at: 2 }], asked)).at(-1)).toBe("warn: not applied");
-    const always = run([{ type: "ui.approval.answer", answer: "always" }], asked);
-    expect(always.autoApply).toBe(true);
-    expect(always.hint).toBe("applying without asking for the rest of this session");
-    const edit = run([{ type: "ui.approval.answer", answer: "edit" }, { type: "ui.turn.end", status: "rejected", at: 2 }], asked);
-    expect(edit.autoApply).toBe(false);
+    const asked = run([{ type: "ui.question", question: { kind: "edit", files: [] } }], started);
+    expect(logText(run([{ type: "ui.answer", answer: "no" }, { type: "ui.turn.end", status: "rejected", at: 2 }], asked)).at(-1)).toBe("warn: not applied");
+    const always = run([{ type: "ui.answer", answer: "always" }], asked);
+    expect(always.status.mode).toBe("auto-edit");
+    expect(always.hint).toBe("auto-edit: applies edits without asking, asks before commands (Shift-Tab changes it)");
+    const edit = run([{ type: "ui.answer", answer: "edit" }, { type: "ui.turn.end", status: "rejected", at: 2 }], asked);
+    expect(edit.status.mode).toBe("suggest");
     expect(logText(edit).at(-1)).toBe("warn: not applied");
     expect(edit.hint).toBe("not applied: type your correction and press Enter");
   });

@@ -1,6 +1,6 @@
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import path from "node:path";
-import { APPROVAL_MODES, unattendedHooks, type ApprovalMode } from "../../agent/approval-mode.js";
+import { unattendedHooks, type ApprovalMode } from "../../agent/approval-mode.js";
 import { formatSummary, summarize } from "../../agent/summary.js";
 import { runAgent, type AgentOptions } from "../../agent/session.js";
 import { ExitCode, exitCodeOf, formatError, SparkError, UsageError } from "../../errors.js";
@@ -8,7 +8,7 @@ import { applyPlan, type EditPlan } from "../../edits/index.js";
 import { commitApplied, findRepoRoot } from "../../git/index.js";
 import { cacheDir } from "../../paths.js";
 import { createBackend } from "../backend-factory.js";
-import { addModelOptions } from "../common-options.js";
+import { addModelOptions, modeOption } from "../common-options.js";
 import type { CliContext, CommonOptions } from "../context.js";
 import { eventRecord, JsonlWriter } from "../jsonl-writer.js";
 import { TextReporter } from "../text-reporter.js";
@@ -23,6 +23,8 @@ export interface AgentCommandOptions extends CommonOptions {
   mode?: ApprovalMode;
   /** `--ask`: answer a question; ask for no edit format and apply nothing. Default false. */
   ask?: boolean;
+  /** `--resume ID`: continue that conversation of the repository. Default none. */
+  resume?: string;
 }
 
 /** `--commit`: apply, then commit exactly the applied files with a message from the task (as Aider does). */
@@ -39,11 +41,6 @@ export const FORCED_REPLY_HELP = `
 Testing only: SPARK_FORCED_REPLY=FILE[:FILE2...] makes the in-process model's n-th reply exactly
 the n-th file's text (the last repeats), enforced by a grammar, so whole-command tests drive the
 real path (tokenizer, decoding, parsing, checkpoint, apply) with a known answer.`;
-
-/** `--mode suggest|auto-edit|full`. */
-export function modeOption(description: string): Option {
-  return new Option("--mode <mode>", description).choices(APPROVAL_MODES);
-}
 
 /** Adds the options every agent command shares. */
 export function addAgentOptions(cmd: Command): Command {
@@ -73,6 +70,7 @@ export async function runAgentCommand(
     if (mode === "auto-edit" && opts.test !== undefined && opts.ask !== true) {
       throw new UsageError("--mode auto-edit asks before running commands, and nobody can answer here: drop --test, or use --mode full");
     }
+    if (opts.continue === true && opts.resume !== undefined) throw new UsageError("--continue takes the last conversation and --resume a chosen one: pass one of them");
     const cwd = path.resolve(ctx.cwd, opts.cwd ?? ".");
     const root = await findRepoRoot(cwd);
     const targets = files.map((f) => repoPath(root, cwd, f));
@@ -89,6 +87,7 @@ export async function runAgentCommand(
         signal: ctx.signal,
         cacheDir: cacheDir(ctx.env),
         continueLast: opts.continue === true,
+        ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
         ...(opts.test !== undefined ? { testCommand: opts.test } : {}),
         ...(opts.commit === true ? { effects: { apply: commitAfterApply(task) } } : {}),
       };
@@ -144,7 +143,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .argument("[task]", "what to do (default: read from stdin)")
     .description("headless: TASK from the argument or stdin; text or JSONL events")
     .option("--continue", "continue this repository's last conversation")
-    .option("--ask", "answer a question from the repository: no edits are asked for, and none are applied");
+    .option("--ask", "answer a question from the repository: no edits are asked for, and none are applied")
+    .option("--resume <id>", "continue this conversation of the repository (spark --resume lists them)");
   addAgentOptions(cmd).action(async (taskArg: string | undefined, opts: AgentCommandOptions) => {
     let task = taskArg;
     if (task === undefined) {

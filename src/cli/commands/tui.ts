@@ -2,17 +2,21 @@ import type { Command } from "commander";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { UsageError } from "../../errors.js";
-import { findRepoRoot, initRepo, listCheckpoints, undoCheckpoint } from "../../git/index.js";
-import { cacheDir } from "../../paths.js";
+import type { ApprovalMode } from "../../agent/approval-mode.js";
+import { findRepoRoot, initRepo, listCheckpoints, listFiles, undoCheckpoint } from "../../git/index.js";
+import { cacheDir, historyDir } from "../../paths.js";
 import type { OpenBackend } from "../../tui/controller.js";
 import type { runTui as RunTui } from "../../tui/run-tui.js";
 import { createBackend } from "../backend-factory.js";
-import { addModelOptions } from "../common-options.js";
+import { addModelOptions, modeOption } from "../common-options.js";
 import type { CliContext, CommonOptions } from "../context.js";
 
 /** Options of the interactive session. */
 interface TuiCommandOptions extends CommonOptions {
   continue?: boolean;
+  /** `--resume` alone: pick from a list; `--resume ID`: that conversation. */
+  resume?: true | string;
+  mode?: ApprovalMode;
 }
 
 /**
@@ -22,15 +26,19 @@ interface TuiCommandOptions extends CommonOptions {
 export function registerTui(program: Command, ctx: CliContext): void {
   program.enablePositionalOptions();
   addModelOptions(program)
-    .option("--yes", "apply edits without asking")
+    .option("--yes", "apply edits and run commands without asking (--mode full)")
+    .addOption(modeOption("what happens without asking: suggest asks before every edit and command, auto-edit applies edits and asks before commands, full asks nothing; default suggest (Shift-Tab cycles)"))
     .option("--test <cmd>", "run CMD after each applied change; feed failures back to the model")
     .option("--continue", "resume this repository's last conversation")
+    .option("--resume [id]", "list this repository's conversations to continue one (or continue ID)")
     .argument("[task]", "first message of the interactive session")
     .action(async (task: string | undefined, opts: TuiCommandOptions) => {
       if (opts.json === true) throw new UsageError("the interactive session has no --json; use spark run --json");
       if (ctx.stdin.isTTY !== true || ctx.stdout.isTTY !== true) {
         throw new UsageError("the interactive session needs a terminal; use spark run TASK (or: echo TASK | spark run)");
       }
+      if (opts.yes === true && opts.mode !== undefined && opts.mode !== "full") throw new UsageError(`--yes means --mode full; drop one of --yes and --mode ${opts.mode}`);
+      if (opts.continue === true && opts.resume !== undefined) throw new UsageError("--continue takes the last conversation and --resume a chosen one: pass one of them");
       const cwd = path.resolve(ctx.cwd, opts.cwd ?? ".");
       const { runTui } = await loadTui();
       const result = await runTui({
@@ -42,10 +50,12 @@ export function registerTui(program: Command, ctx: CliContext): void {
         cwd,
         openBackend: tuiBackendOpener(ctx, opts, cwd),
         ...(opts.model !== undefined ? { model: opts.model } : {}),
-        git: { findRepoRoot, initRepo, listCheckpoints, undoCheckpoint },
+        git: { findRepoRoot, initRepo, listCheckpoints, listFiles, undoCheckpoint },
         agent: { cacheDir: cacheDir(ctx.env), continueLast: opts.continue === true },
         ...(opts.test !== undefined ? { testCommand: opts.test } : {}),
-        autoApply: opts.yes === true,
+        mode: opts.yes === true ? "full" : (opts.mode ?? "suggest"),
+        ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
+        historyDir: historyDir(ctx.env),
         ...(task !== undefined ? { task } : {}),
         signal: ctx.signal,
       });

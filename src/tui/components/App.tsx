@@ -5,13 +5,16 @@ import { useTerminalSize } from "../hooks/useTerminalSize.js";
 import { useTuiState } from "../hooks/useTuiState.js";
 import type { TuiStore } from "../store.js";
 import type { Theme } from "../theme.js";
-import { ApprovalPrompt } from "./ApprovalPrompt.js";
 import { Completions } from "./Completions.js";
 import { InitRepoPrompt } from "./InitRepoPrompt.js";
 import { InputBox } from "./InputBox.js";
 import { LiveTurnView } from "./LiveTurnView.js";
 import { LogEntryView } from "./LogEntryView.js";
+import { MentionMenu } from "./MentionMenu.js";
+import { PickerView } from "./PickerView.js";
 import { ProgressBar } from "./ProgressBar.js";
+import { QuestionPrompt } from "./QuestionPrompt.js";
+import { ShellView } from "./ShellView.js";
 import { StatusBar } from "./StatusBar.js";
 
 /** Props of `App`. */
@@ -22,14 +25,14 @@ export interface AppProps {
   theme: Theme;
 }
 
-const PLACEHOLDER = "describe a change, or /help";
+const PLACEHOLDER = "describe a change, or /help · !cmd runs a command · @file mentions one";
 
 /** Lines the live area keeps for everything but streaming text (prompt, status, hints). */
 const CHROME_ROWS = 8;
 
 /**
- * The screen: finished output in `<Static>` (written once, scrolls away), then the live turn,
- * questions, progress, the prompt and the status bar.
+ * The screen: finished output in `<Static>` (written once, scrolls away), then the live turn or
+ * command, questions, pickers, progress, the prompt and the status bar.
  */
 export function App({ store, onKey, theme }: AppProps): JSX.Element {
   const state = useTuiState(store);
@@ -40,8 +43,13 @@ export function App({ store, onKey, theme }: AppProps): JSX.Element {
   const liveRows = Math.max(3, Math.min(6, rows - CHROME_ROWS));
   // While text streams only the live turn changes: the same element objects let React skip the rest.
   const active = state.mode === "idle" || state.mode === "starting";
-  const input = useMemo(() => <InputBox editor={state.input} active={active} theme={theme} placeholder={active ? PLACEHOLDER : undefined} />, [state.input, active, theme]);
+  const placeholder = active ? (state.status.mode === "ask" ? "ask a question about the code · Shift-Tab: mode" : PLACEHOLDER) : undefined;
+  const input = useMemo(
+    () => <InputBox editor={state.input} active={active} theme={theme} {...(placeholder !== undefined ? { placeholder } : {})} />,
+    [state.input, active, theme, placeholder],
+  );
   const statusBar = useMemo(() => <StatusBar status={state.status} width={width} theme={theme} />, [state.status, width, theme]);
+  const attached = state.attachments.map((a) => `\`${a.command}\``).join(", ");
   return (
     <>
       <Static key={state.epoch} items={state.log}>
@@ -52,16 +60,20 @@ export function App({ store, onKey, theme }: AppProps): JSX.Element {
         )}
       </Static>
       <Box flexDirection="column" width={width}>
-        {state.live ? <LiveTurnView live={state.live} width={width} rows={liveRows} asking={state.approval !== undefined} theme={theme} /> : null}
-        {state.approval ? <ApprovalPrompt files={state.approval.files} theme={theme} /> : null}
+        {state.live ? <LiveTurnView live={state.live} width={width} rows={liveRows} asking={state.question !== undefined} theme={theme} /> : null}
+        {state.shell ? <ShellView shell={state.shell} width={width} rows={liveRows} theme={theme} /> : null}
+        {state.question ? <QuestionPrompt question={state.question} theme={theme} /> : null}
+        {state.picker ? <PickerView picker={state.picker} width={width} rows={Math.max(3, rows - CHROME_ROWS - 2)} theme={theme} /> : null}
         {state.mode === "init-repo" ? <InitRepoPrompt cwd={state.cwd} theme={theme} /> : null}
         {state.progress ? <ProgressBar progress={state.progress} width={width} theme={theme} /> : null}
         {state.hint !== undefined ? <Text dimColor>{state.hint}</Text> : null}
-        {state.mode !== "init-repo" ? (
-          <Box marginTop={state.live || state.approval ? 0 : 1}>
+        {attached !== "" && state.hint === undefined ? <Text dimColor wrap="truncate-end">{`with your next message: the output of ${attached}`}</Text> : null}
+        {state.mode !== "init-repo" && state.mode !== "pick" ? (
+          <Box marginTop={state.live || state.question || state.shell ? 0 : 1}>
             {input}
           </Box>
         ) : null}
+        {state.mention ? <MentionMenu menu={state.mention} width={width} /> : null}
         {state.completions.length > 0 ? <Completions items={state.completions} width={width} /> : null}
         {statusBar}
       </Box>

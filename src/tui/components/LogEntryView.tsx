@@ -13,6 +13,9 @@ export interface LogEntryViewProps {
 /** Most lines of a test's output shown in the scrollback. */
 const TEST_OUTPUT_LINES = 12;
 
+/** Most lines of a `!CMD`'s output shown in the scrollback. */
+const SHELL_OUTPUT_LINES = 20;
+
 /** One scrollback entry (drawn once, inside `<Static>`). */
 export function LogEntryView({ entry, theme }: LogEntryViewProps): JSX.Element {
   switch (entry.kind) {
@@ -61,6 +64,24 @@ export function LogEntryView({ entry, theme }: LogEntryViewProps): JSX.Element {
               <Text dimColor>{line === "" ? " " : line}</Text>
             </Box>
           ))}
+        </Box>
+      );
+    }
+    case "shell": {
+      const all = entry.output === "" ? [] : entry.output.split("\n");
+      const tail = all.slice(-SHELL_OUTPUT_LINES);
+      const end = entry.cancelled ? "! stopped" : entry.exitCode === 0 ? "✓ exit 0" : `✗ exit ${entry.exitCode}`;
+      const tone = entry.cancelled ? "warn" : entry.exitCode === 0 ? "ok" : "error";
+      return (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>{`$ ${entry.command}`}</Text>
+          {all.length > tail.length ? <Text dimColor>{`  … ${all.length - tail.length} lines above`}</Text> : null}
+          {tail.map((line, i) => (
+            <Box key={i} paddingLeft={2}>
+              <Text>{line === "" ? " " : line}</Text>
+            </Box>
+          ))}
+          <Text color={toneColor(theme, tone)}>{end}</Text>
         </Box>
       );
     }

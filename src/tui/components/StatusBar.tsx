@@ -13,15 +13,16 @@ export interface StatusBarProps {
 }
 
 const SEGMENT_COLOR: Partial<Record<Segment["key"], string>> = { model: "cyan", speed: "green", checkpoint: "yellow" };
+const MODE_COLOR: Record<StatusInfo["mode"], string | undefined> = { suggest: undefined, "auto-edit": "yellow", full: "red", ask: "magenta" };
 
-/** One line: model · backend · tok/s · context bar · cached · last checkpoint (fits `width`). */
+/** One line: mode · model · backend · tok/s · context bar · cached · last checkpoint (fits `width`). */
 export function StatusBar({ status, width, theme }: StatusBarProps): JSX.Element {
   const segments = statusSegments(status, width);
   return (
     <Box width={width}>
       <Text wrap="truncate-end">
         {segments.map((seg, i) => {
-          const color = SEGMENT_COLOR[seg.key];
+          const color = seg.key === "mode" ? MODE_COLOR[status.mode] : SEGMENT_COLOR[seg.key];
           return (
             <Text key={seg.key}>
               {i > 0 ? <Text dimColor>{" · "}</Text> : null}

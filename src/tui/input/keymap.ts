@@ -22,16 +22,35 @@ export type KeyCommand =
   /** Esc at the prompt: dismiss completions and hints. */
   | { kind: "dismiss" }
   | { kind: "answer"; answer: "yes" | "no" | "always" | "edit" }
-  | { kind: "init"; yes: boolean };
+  | { kind: "init"; yes: boolean }
+  /** Shift-Tab: the next work mode (suggest → auto-edit → ask …). */
+  | { kind: "cycle-mode" }
+  /** In a picker (/rewind, --resume): move, choose the selected entry, or close it. */
+  | { kind: "pick"; action: "up" | "down" | "choose" | "close" }
+  /** While the @mention menu is open: move the selection, or take it. */
+  | { kind: "menu"; action: "up" | "down" | "accept" };
 
 /** The key fields the keymap reads (Ink's `Key` has more). */
-export type KeyInfo = Pick<Key, "return" | "escape" | "ctrl" | "meta" | "tab" | "backspace" | "delete" | "upArrow" | "downArrow" | "leftArrow" | "rightArrow" | "home" | "end">;
+export type KeyInfo = Pick<Key, "return" | "escape" | "ctrl" | "meta" | "shift" | "tab" | "backspace" | "delete" | "upArrow" | "downArrow" | "leftArrow" | "rightArrow" | "home" | "end">;
+
+/** What else, besides the mode, decides what a key means. */
+export interface KeyContext {
+  /** The @mention menu is open under the prompt. Default false. */
+  menu?: boolean;
+}
 
 const ANSWERS: Record<string, "yes" | "no" | "always" | "edit"> = { y: "yes", n: "no", a: "always", e: "edit" };
 
 /** The command for one key press in `mode` with the editor holding `editor`. */
-export function keyCommand(mode: Mode, editor: EditorState, input: string, key: KeyInfo): KeyCommand {
+export function keyCommand(mode: Mode, editor: EditorState, input: string, key: KeyInfo, ctx: KeyContext = {}): KeyCommand {
   const ctrlC = key.ctrl && input === "c";
+  if (mode === "pick") {
+    if (key.upArrow) return { kind: "pick", action: "up" };
+    if (key.downArrow) return { kind: "pick", action: "down" };
+    if (key.return) return { kind: "pick", action: "choose" };
+    if (key.escape || ctrlC) return { kind: "pick", action: "close" };
+    return { kind: "none" };
+  }
   if (mode === "init-repo") {
     if (input.toLowerCase() === "y") return { kind: "init", yes: true };
     if (input.toLowerCase() === "n" || key.escape || ctrlC) return { kind: "init", yes: false };
@@ -42,9 +61,15 @@ export function keyCommand(mode: Mode, editor: EditorState, input: string, key: 
     const answer = ANSWERS[input.toLowerCase()];
     return answer !== undefined && !key.ctrl && !key.meta ? { kind: "answer", answer } : { kind: "none" };
   }
-  if (mode === "running" && (ctrlC || key.escape)) return { kind: "cancel" };
+  if ((mode === "running" || mode === "shell") && (ctrlC || key.escape)) return { kind: "cancel" };
+  if (key.tab && key.shift) return { kind: "cycle-mode" };
   if (ctrlC) return { kind: "interrupt" };
   if (key.escape) return { kind: "dismiss" };
+  if (ctx.menu === true) {
+    if (key.upArrow) return { kind: "menu", action: "up" };
+    if (key.downArrow) return { kind: "menu", action: "down" };
+    if (key.tab || (key.return && !key.meta)) return { kind: "menu", action: "accept" };
+  }
   return editKey(editor, input, key);
 }
 
@@ -100,6 +125,7 @@ export const NO_KEY: Readonly<KeyInfo> = {
   escape: false,
   ctrl: false,
   meta: false,
+  shift: false,
   tab: false,
   backspace: false,
   delete: false,

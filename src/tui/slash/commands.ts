@@ -2,10 +2,15 @@
 
 /** Every slash command. */
 export const SLASH_COMMANDS = [
-  { name: "add", args: "FILE...", help: "focus the model on these files" },
+  { name: "add", args: "FILE...", help: "focus the model on these files (or @FILE in a message)" },
   { name: "drop", args: "[FILE...]", help: "remove files from the focus (all without arguments)" },
   { name: "files", args: "", help: "list the focus files and the packed context" },
+  { name: "ask", args: "[QUESTION]", help: "answer from the code, change nothing (alone: ask mode)" },
+  { name: "mode", args: "[MODE]", help: "suggest, auto-edit, full or ask (Shift-Tab cycles)" },
+  { name: "run", args: "CMD", help: "run CMD, offer its output to the model (same as !CMD)" },
   { name: "undo", args: "[CHECKPOINT]", help: "restore files to before the last (or given) checkpoint" },
+  { name: "redo", args: "", help: "re-apply what the last /undo or /rewind took back" },
+  { name: "rewind", args: "", help: "back to before a turn: files, conversation (Esc Esc)" },
   { name: "diff", args: "", help: "show the last applied change" },
   { name: "checkpoints", args: "", help: "list checkpoints, newest first" },
   { name: "model", args: "[URI]", help: "show the model, or switch to another" },
@@ -63,8 +68,12 @@ export function helpLines(): string[] {
   lines.push(
     "",
     "Enter sends · \\ Enter or Alt+Enter: newline · Up/Down history · Tab completes",
-    "Esc or Ctrl-C cancels a turn · Ctrl-C twice at the prompt exits",
-    "A proposed change: y apply · n reject · a always apply · e correct it",
+    "!CMD runs a command in the repo (Esc stops it) · @FILE puts a file in focus",
+    "Shift-Tab: suggest → auto-edit → ask (→ full once chosen), on the status bar",
+    "Esc or Ctrl-C cancels a turn · Esc twice at an empty prompt rewinds",
+    "Ctrl-C twice at the prompt exits · history is kept per repository",
+    "A proposed change: y apply · n reject · a always (auto-edit) · e correct it",
+    "spark --resume picks an earlier conversation; --continue takes the last",
   );
   return lines;
 }

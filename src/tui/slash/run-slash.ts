@@ -5,7 +5,9 @@
 import type { CheckpointInfo, UndoResult } from "../../git/index.js";
 import { formatCount, plural } from "../format.js";
 import { shortModelName } from "../lines.js";
-import type { LogItem, TuiState } from "../state/types.js";
+import type { Rewinder } from "../rewind.js";
+import type { LogItem, TuiState, WorkMode } from "../state/types.js";
+import { WORK_MODE_LINES } from "../state/work-mode.js";
 import type { FocusFiles } from "../focus.js";
 import { helpLines, type SlashCommand } from "./commands.js";
 
@@ -15,7 +17,11 @@ export interface TuiGit {
   initRepo(cwd: string): Promise<string>;
   undoCheckpoint(root: string, id?: string): Promise<UndoResult>;
   listCheckpoints(root: string): Promise<CheckpointInfo[]>;
+  /** The repository's files (tracked, and untracked but not ignored), repo-relative. */
+  listFiles(root: string): Promise<string[]>;
 }
+
+const WORK_MODES: readonly WorkMode[] = ["suggest", "auto-edit", "full", "ask"];
 
 /** What a slash command can see and do. */
 export interface SlashHost {
@@ -30,6 +36,12 @@ export interface SlashHost {
   switchModel(uri: string): void;
   clear(): void;
   exit(): void;
+  /** Runs a question turn (`/ask QUESTION`). */
+  ask(question: string): Promise<void>;
+  setMode(mode: WorkMode): void;
+  /** Runs a command as `!CMD` does. */
+  runShell(command: string): Promise<void>;
+  rewinder: Rewinder;
 }
 
 /** Runs one slash command. Failures become an error line, never an exception. */
@@ -62,8 +74,28 @@ async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
       const lines = host.focus.files.length > 0 ? host.focus.files : ["(no focus files: /add FILE)"];
       return host.log({ kind: "list", title: `Focus files · ${plural(s.files, "file")} packed in the context`, lines });
     }
+    case "ask":
+      if (cmd.rest === "") return host.setMode("ask");
+      return host.ask(cmd.rest);
+    case "mode": {
+      if (cmd.rest === "") {
+        const lines = WORK_MODES.map((m) => `${m === host.state().status.mode ? "▸" : " "} ${WORK_MODE_LINES[m]}`);
+        return host.log({ kind: "list", title: "Mode (/mode NAME sets it; Shift-Tab cycles)", lines });
+      }
+      const mode = WORK_MODES.find((m) => m === cmd.rest);
+      if (mode === undefined) return notice(`unknown mode ${cmd.rest} (suggest, auto-edit, full or ask)`, "error");
+      return host.setMode(mode);
+    }
+    case "run":
+      if (cmd.rest === "") return notice("usage: /run CMD (or !CMD)", "warn");
+      return host.runShell(cmd.rest);
+    case "rewind":
+      return host.rewinder.open();
+    case "redo":
+      return host.rewinder.redo();
     case "undo": {
       const result = await host.git.undoCheckpoint(host.root, cmd.args[0]);
+      host.rewinder.noteUndo(result.safety.id);
       host.setCheckpoint(result.safety.id);
       const changed = result.changed.length > 0 ? result.changed.join(", ") : "nothing changed";
       return notice(`restored checkpoint ${result.restored.id}: ${changed} (/undo ${result.safety.id} redoes it)`, "ok");

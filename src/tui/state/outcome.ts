@@ -16,7 +16,7 @@ export function outcomeLine(live: LiveTurn, status: SessionStatus): { text: stri
   }
   switch (status) {
     case "ok":
-      return { text: `${applied || "done, no changes"}${speed}`, tone: "ok" };
+      return { text: `${applied || (live.ask ? "answered" : "done, no changes")}${speed}`, tone: "ok" };
     case "rejected":
       return { text: `not applied${speed}`, tone: "warn" };
     case "failed":
