@@ -31,7 +31,7 @@ function oneLine(text: string, max: number): string {
 /** A conversation as one picker entry. */
 export function conversationItem(c: ConversationSummary): PickerItem {
   const files = c.files.length === 0 ? "no files changed" : c.files.length <= 3 ? c.files.join(", ") : `${c.files.slice(0, 3).join(", ")} +${c.files.length - 3}`;
-  return { label: `${when(c.updatedAt)}  ${oneLine(c.firstMessage, 50) || "(no message recorded)"}`, detail: `${plural(c.turns, "turn")} · ${files} · ${c.id}` };
+  return { label: `${when(c.updatedAt)}  ${c.id}  ${oneLine(c.firstMessage, 50) || "(no message recorded)"}`, detail: `${plural(c.turns, "turn")} · ${files}` };
 }
 
 /** The picker of past conversations. */

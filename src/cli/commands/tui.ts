@@ -71,11 +71,13 @@ export function registerTui(program: Command, ctx: CliContext): void {
  */
 async function loadTui(): Promise<{ runTui: typeof RunTui }> {
   // Ink reads CI/CONTINUOUS_INTEGRATION once, at import, and then draws only the final frame.
-  // The TUI runs only on a terminal, where a person wants live frames whatever CI says.
+  // The TUI runs only on a terminal, where a person wants live frames whatever CI says. They are
+  // removed rather than set to "0": chalk's supports-color turns every color and the inverse
+  // cursor off when CI is set at all.
   const saved = { NODE_ENV: process.env.NODE_ENV, CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
   process.env.NODE_ENV = "production";
-  process.env.CI = "0";
-  process.env.CONTINUOUS_INTEGRATION = "0";
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   try {
     return await import("../../tui/run-tui.js");
   } finally {

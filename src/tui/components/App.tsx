@@ -68,7 +68,7 @@ export function App({ store, onKey, theme }: AppProps): JSX.Element {
         {state.progress ? <ProgressBar progress={state.progress} width={width} theme={theme} /> : null}
         {state.hint !== undefined ? <Text dimColor>{state.hint}</Text> : null}
         {attached !== "" && state.hint === undefined ? <Text dimColor wrap="truncate-end">{`with your next message: the output of ${attached}`}</Text> : null}
-        {state.mode !== "init-repo" && state.mode !== "pick" ? (
+        {state.mode !== "init-repo" ? (
           <Box marginTop={state.live || state.question || state.shell ? 0 : 1}>
             {input}
           </Box>
