@@ -1,14 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { findRepoRoot, initRepo, listCheckpoints, listFiles, undoCheckpoint } from "../../src/git/index.js";
 import type { Backend } from "../../src/inference/index.js";
-import { TuiController, type OpenBackend, type TuiDeps } from "../../src/tui/controller.js";
-import type { LogEntry, TuiState } from "../../src/tui/state/types.js";
+import { enter, harness, REPLY } from "./controller-harness.js";
 import { key, makePlainDir, makeRepo, ScriptedBackend, waitFor } from "./helpers.js";
 
-const git = { findRepoRoot, initRepo, listCheckpoints, listFiles, undoCheckpoint };
-const REPLY = "Renaming it.\n\na.txt\n<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n";
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
@@ -20,50 +16,6 @@ function repo(): string {
   return r.dir;
 }
 
-interface Harness {
-  c: TuiController;
-  backend: ScriptedBackend;
-  exits: { code: number; error?: Error }[];
-  state: () => TuiState;
-  log: () => string[];
-  type: (text: string) => void;
-}
-
-function harness(dir: string, over: Partial<TuiDeps> & { backend?: ScriptedBackend } = {}): Harness {
-  const backend = over.backend ?? new ScriptedBackend({ replies: [REPLY] });
-  const exits: { code: number; error?: Error }[] = [];
-  const openBackend: OpenBackend = over.openBackend ?? (async () => backend);
-  const c = new TuiController({ cwd: dir, git, openBackend, onExit: (code, error) => exits.push(error ? { code, error } : { code }), ...over, store: { frameMs: 0 } });
-  const state = (): TuiState => c.store.getState();
-  return {
-    c,
-    backend,
-    exits,
-    state,
-    log: () => state().log.map(describeEntry),
-    type: (text) => {
-      for (const ch of text) c.key(ch, key());
-    },
-  };
-}
-
-function describeEntry(e: LogEntry): string {
-  switch (e.kind) {
-    case "notice":
-      return `${e.tone}: ${e.text}`;
-    case "prose":
-    case "user":
-      return `${e.kind}: ${e.text}`;
-    case "diff":
-      return `diff ${e.path}`;
-    case "list":
-      return `list ${e.title}: ${e.lines.join(" | ")}`;
-    default:
-      return e.kind;
-  }
-}
-
-const enter = (h: Harness): void => h.c.key("", key({ return: true }));
 
 describe("TuiController", () => {
   it("runs a task: streams, asks, applies on y with a checkpoint; /undo restores", async () => {

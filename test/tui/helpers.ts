@@ -75,7 +75,8 @@ export class ScriptedBackend implements Backend {
   }
 
   async *generate(request: GenerateRequest): AsyncGenerator<GenerateChunk, void, undefined> {
-    this.requests.push(request);
+    // A snapshot: the agent appends to the same array after the request.
+    this.requests.push({ ...request, messages: request.messages.map((m) => ({ ...m })) });
     const reply = this.opts.replies[Math.min(this.n, this.opts.replies.length - 1)] ?? "";
     this.n++;
     const size = this.opts.chunk ?? 5;

@@ -98,6 +98,26 @@ describe("keymap", () => {
     expect(keyCommand("approval", empty, "", key({ escape: true }))).toEqual({ kind: "cancel" });
   });
 
+  it("Shift-Tab cycles the mode (not while asking); pickers take arrows, Enter and Esc; the mention menu takes arrows, Tab and Enter", () => {
+    const shiftTab = key({ tab: true, shift: true });
+    expect(keyCommand("idle", empty, "", shiftTab)).toEqual({ kind: "cycle-mode" });
+    expect(keyCommand("running", empty, "", shiftTab)).toEqual({ kind: "cycle-mode" });
+    expect(keyCommand("approval", empty, "", shiftTab)).toEqual({ kind: "none" });
+    expect(keyCommand("pick", empty, "", key({ upArrow: true }))).toEqual({ kind: "pick", action: "up" });
+    expect(keyCommand("pick", empty, "", key({ downArrow: true }))).toEqual({ kind: "pick", action: "down" });
+    expect(keyCommand("pick", empty, "", key({ return: true }))).toEqual({ kind: "pick", action: "choose" });
+    expect(keyCommand("pick", empty, "", key({ escape: true }))).toEqual({ kind: "pick", action: "close" });
+    expect(keyCommand("pick", empty, "x", key())).toEqual({ kind: "none" });
+    const menu = { menu: true };
+    expect(keyCommand("idle", empty, "", key({ upArrow: true }), menu)).toEqual({ kind: "menu", action: "up" });
+    expect(keyCommand("idle", empty, "", key({ downArrow: true }), menu)).toEqual({ kind: "menu", action: "down" });
+    expect(keyCommand("idle", empty, "", key({ tab: true }), menu)).toEqual({ kind: "menu", action: "accept" });
+    expect(keyCommand("idle", empty, "", key({ return: true }), menu)).toEqual({ kind: "menu", action: "accept" });
+    expect(keyCommand("idle", empty, "", key({ escape: true }), menu)).toEqual({ kind: "dismiss" });
+    expect(keyCommand("idle", empty, "", key({ upArrow: true }))).toEqual({ kind: "older" });
+    expect(keyCommand("shell", empty, "c", key({ ctrl: true }))).toEqual({ kind: "cancel" });
+  });
+
   it("answers the git init question", () => {
     expect(keyCommand("init-repo", empty, "y", key())).toEqual({ kind: "init", yes: true });
     expect(keyCommand("init-repo", empty, "n", key())).toEqual({ kind: "init", yes: false });
