@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { forcedReplies, modelFlags, parseJsonl, spawnSpark, sparkEnv } from "../agent/cli-harness.js";
+import { forcedReplies, modelFlags, parseJsonl, spawnSpark, sparkEnv } from "./cli-harness.js";
 import { git, makeRepo } from "../agent/helpers.js";
 
 const sr = (file: string, search: string, replace: string): string => `${file}\n<<<<<<< SEARCH\n${search}=======\n${replace}>>>>>>> REPLACE\n`;
