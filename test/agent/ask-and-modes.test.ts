@@ -7,16 +7,7 @@ import { AgentSession, runAgent, type AgentOptions } from "../../src/agent/sessi
 import type { TurnOutcome } from "../../src/agent/turn.js";
 import { listCheckpoints } from "../../src/git/index.js";
 import { FakeBackend } from "./fake-backend.js";
-import { makeRepo } from "./helpers.js";
-
-async function collect(gen: AsyncGenerator<AgentEvent, TurnOutcome>): Promise<{ events: AgentEvent[]; outcome: TurnOutcome }> {
-  const events: AgentEvent[] = [];
-  for (;;) {
-    const next = await gen.next();
-    if (next.done) return { events, outcome: next.value };
-    events.push(next.value);
-  }
-}
+import { collect, makeRepo } from "./helpers.js";
 
 const kinds = (events: AgentEvent[]): string[] => [...new Set(events.map((e) => e.type))];
 const whole = (file: string, content: string): string => `Updating ${file}.\n\n${file}\n\`\`\`\n${content}\`\`\`\n`;

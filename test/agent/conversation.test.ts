@@ -9,13 +9,10 @@ import type { AgentEvent } from "../../src/agent/events.js";
 import { AgentSession } from "../../src/agent/session.js";
 import type { TurnOutcome } from "../../src/agent/turn.js";
 import { FakeBackend } from "./fake-backend.js";
-import { makeRepo } from "./helpers.js";
+import { collect, makeRepo } from "./helpers.js";
 
 async function drain(gen: AsyncGenerator<AgentEvent, TurnOutcome>): Promise<TurnOutcome> {
-  for (;;) {
-    const next = await gen.next();
-    if (next.done) return next.value;
-  }
+  return (await collect(gen)).outcome;
 }
 
 const whole = (file: string, content: string): string => `Updating ${file}.\n\n${file}\n\`\`\`\n${content}\`\`\`\n`;

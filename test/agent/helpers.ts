@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { AgentEvent } from "../../src/agent/events.js";
+import type { TurnOutcome } from "../../src/agent/turn.js";
 
 /** A temp git repo with `files` committed (paths → content). */
 export function makeRepo(files: Record<string, string | Uint8Array>, opts: { commit?: boolean } = {}): string {
@@ -35,4 +37,14 @@ export async function byteTokens(text: string): Promise<number> {
 /** A crude BPE-like counter: one token per word or punctuation run; not additive across joins. */
 export async function wordTokens(text: string): Promise<number> {
   return (text.match(/\w+|[^\w\s]+|\s+/g) ?? []).length;
+}
+
+/** Runs a turn (or `runAgent`) to its end: every event it yielded and how it ended. */
+export async function collect(gen: AsyncGenerator<AgentEvent, TurnOutcome>): Promise<{ events: AgentEvent[]; outcome: TurnOutcome }> {
+  const events: AgentEvent[] = [];
+  for (;;) {
+    const next = await gen.next();
+    if (next.done) return { events, outcome: next.value };
+    events.push(next.value);
+  }
 }

@@ -7,16 +7,7 @@ import { AgentSession, runAgent, type AgentOptions } from "../../src/agent/sessi
 import type { TurnOutcome } from "../../src/agent/turn.js";
 import { listCheckpoints } from "../../src/git/index.js";
 import { FakeBackend } from "./fake-backend.js";
-import { makeRepo } from "./helpers.js";
-
-async function collect(gen: AsyncGenerator<AgentEvent, TurnOutcome>): Promise<{ events: AgentEvent[]; outcome: TurnOutcome }> {
-  const events: AgentEvent[] = [];
-  for (;;) {
-    const next = await gen.next();
-    if (next.done) return { events, outcome: next.value };
-    events.push(next.value);
-  }
-}
+import { collect, makeRepo } from "./helpers.js";
 
 const types = (events: AgentEvent[]): string[] => events.map((e) => e.type).filter((t, i, a) => t !== "model.delta" || a[i - 1] !== "model.delta");
 

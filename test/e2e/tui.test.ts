@@ -5,53 +5,16 @@
  * apply path. After each phase the whole screen is checked as a person would read it
  * (`waitForIntactScreen`): one status line, one prompt, no stale fragments.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdtempSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureFixtureModel } from "../../fixtures/index.js";
-import { hasTmux, TmuxSession, waitForIntactScreen } from "../tui/tmux.js";
+import { describe, expect, it } from "vitest";
+import { hasTmux, waitForIntactScreen } from "../tui/tmux.js";
+import { BIN as bin, tuiWorld } from "./tui-harness.js";
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "spark.js");
-const model = ensureFixtureModel("successor");
-let home: string;
-const sessions: TmuxSession[] = [];
-
-/** The fixture model's byte vocabulary makes the ~2k-token system prompt need more than 2048. */
-const MODEL_ARGS = ["--model", model, "--context", "4096", "--threads", "1"];
-
-const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-  PATH: process.env.PATH ?? "/usr/bin:/bin",
-  HOME: home,
-  TERM: "xterm",
-  XDG_CACHE_HOME: path.join(home, "cache"),
-  GIT_CONFIG_GLOBAL: path.join(home, "gitconfig"),
-  GIT_CONFIG_NOSYSTEM: "1",
-  LANG: "C.UTF-8",
-  ...extra,
-});
-
-beforeAll(() => {
-  home = mkdtempSync(path.join(os.tmpdir(), "spark-e2e-tui-"));
-  writeFileSync(path.join(home, "gitconfig"), "[user]\n\tname = Test\n\temail = test@example.com\n");
-});
-afterAll(() => {
-  for (const s of sessions) s.kill();
-  rmSync(home, { recursive: true, force: true });
-});
-
-function gitRepo(): string {
-  const dir = mkdtempSync(path.join(home, "repo-"));
-  const git = (...args: string[]): string => execFileSync("git", args, { cwd: dir, env: env(), encoding: "utf8" });
-  git("init", "-q", "-b", "main");
-  writeFileSync(path.join(dir, "a.txt"), "hello\nworld\n");
-  git("add", "-A");
-  git("commit", "-qm", "init");
-  return dir;
-}
+const w = tuiWorld();
+const env = w.env;
+const gitRepo = (): string => w.repo({ "a.txt": "hello\nworld\n" });
 
 /** The forced replies, one per turn. */
 const REPLY = {
@@ -60,21 +23,12 @@ const REPLY = {
   short: "All good here.\n",
 };
 
-function replyFiles(): string {
-  return Object.entries(REPLY)
-    .map(([name, text]) => {
-      const file = path.join(home, `reply-${name}.txt`);
-      writeFileSync(file, text);
-      return file;
-    })
-    .join(path.delimiter);
-}
+const replyFiles = (): string => w.replies(REPLY.edit, REPLY.long, REPLY.short);
 
 describe.skipIf(!hasTmux())("spark TUI in a terminal", () => {
   it("task → diff → y applies and names the checkpoint → /undo restores → Ctrl-C cancels mid-stream → the session goes on → resize; the screen stays whole", async () => {
     const repo = gitRepo();
-    const t = TmuxSession.start({ dir: mkdtempSync(path.join(home, "tmux-")), cwd: repo, argv: ["node", bin, ...MODEL_ARGS], env: env({ SPARK_FORCED_REPLY: replyFiles() }), columns: 110, rows: 34 });
-    sessions.push(t);
+    const t = w.start(repo, [], { SPARK_FORCED_REPLY: replyFiles() });
     const tasks: string[] = [];
     const submit = (task: string): void => {
       t.type(task);
@@ -122,9 +76,8 @@ describe.skipIf(!hasTmux())("spark TUI in a terminal", () => {
   }, 180_000);
 
   it("outside a git repository it offers git init; n exits 4 with one line", async () => {
-    const plain = mkdtempSync(path.join(home, "plain-"));
-    const t = TmuxSession.start({ dir: mkdtempSync(path.join(home, "tmux-")), cwd: plain, argv: ["node", bin, ...MODEL_ARGS], env: env({ NO_COLOR: "1" }) });
-    sessions.push(t);
+    const plain = mkdtempSync(path.join(w.home, "plain-"));
+    const t = w.start(plain, [], { NO_COLOR: "1" });
     await t.waitFor((s) => s.includes("Run git init here? (y/n)"), "the git init question", 60_000);
     t.press("n");
     const s = await t.waitFor((x) => x.includes("[exit 4]"), "exit 4");
@@ -132,7 +85,7 @@ describe.skipIf(!hasTmux())("spark TUI in a terminal", () => {
   }, 90_000);
 
   it("without a terminal it says to use spark run (exit 2)", async () => {
-    const r = await execa("node", [bin, "do something"], { reject: false, env: env(), extendEnv: false, cwd: home, input: "" });
+    const r = await execa("node", [bin, "do something"], { reject: false, env: env(), extendEnv: false, cwd: w.home, input: "" });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe("spark: the interactive session needs a terminal; use spark run TASK (or: echo TASK | spark run)");
   });

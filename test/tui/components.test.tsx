@@ -9,6 +9,7 @@ import { LogEntryView } from "../../src/tui/components/LogEntryView.js";
 import { ProgressBar } from "../../src/tui/components/ProgressBar.js";
 import { QuestionPrompt } from "../../src/tui/components/QuestionPrompt.js";
 import { StatusBar } from "../../src/tui/components/StatusBar.js";
+import { newLiveTurn } from "../../src/tui/state/reduce-ui.js";
 import type { LiveTurn, StatusInfo } from "../../src/tui/state/types.js";
 import type { Theme } from "../../src/tui/theme.js";
 
@@ -22,24 +23,7 @@ const frame = (el: React.ReactElement): string => {
 
 const DIFF = "--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,3 +1,3 @@\n const a = 1;\n-const b = 2;\n+const b = 3;\n const c = 4;\n";
 
-const live = (over: Partial<LiveTurn> = {}): LiveTurn => ({
-  task: "t",
-  ask: false,
-  startedAt: 0,
-  format: undefined,
-  text: "",
-  flushedRaw: 0,
-  flushedProse: 0,
-  proposed: {},
-  applied: [],
-  checkpoints: [],
-  outputTokens: 0,
-  decodeTps: 0,
-  cancelled: false,
-  correcting: false,
-  error: undefined,
-  ...over,
-});
+const live = (over: Partial<LiveTurn> = {}): LiveTurn => ({ ...newLiveTurn("t", 0, false), ...over });
 
 describe("components", () => {
   it("DiffView: path with counts, hunks without file headers", () => {

@@ -25,7 +25,8 @@ export interface AppProps {
   theme: Theme;
 }
 
-const PLACEHOLDER = "describe a change, or /help · !cmd runs a command · @file mentions one";
+/** Short, so that it never wraps (a resize would leave the wrapped half behind). */
+const PLACEHOLDER = "describe a change, or /help";
 
 /** Lines the live area keeps for everything but streaming text (prompt, status, hints). */
 const CHROME_ROWS = 8;
@@ -43,12 +44,16 @@ export function App({ store, onKey, theme }: AppProps): JSX.Element {
   const liveRows = Math.max(3, Math.min(6, rows - CHROME_ROWS));
   // While text streams only the live turn changes: the same element objects let React skip the rest.
   const active = state.mode === "idle" || state.mode === "starting";
-  const placeholder = active ? (state.status.mode === "ask" ? "ask a question about the code · Shift-Tab: mode" : PLACEHOLDER) : undefined;
+  const placeholder = active ? (state.status.mode === "ask" ? "ask a question, or /help" : PLACEHOLDER) : undefined;
   const input = useMemo(
     () => <InputBox editor={state.input} active={active} theme={theme} {...(placeholder !== undefined ? { placeholder } : {})} />,
     [state.input, active, theme, placeholder],
   );
-  const statusBar = useMemo(() => <StatusBar status={state.status} width={width} theme={theme} />, [state.status, width, theme]);
+  // A status bar that fills the line rewraps into more rows when the terminal narrows than Ink's
+  // resize erases (it counts the frame's lines, not the rows a rewrapping terminal made of them),
+  // leaving stale prompts behind; on a wide terminal a tenth of the width stays free.
+  const statusWidth = width >= 80 ? Math.floor(width * 0.9) : width;
+  const statusBar = useMemo(() => <StatusBar status={state.status} width={statusWidth} theme={theme} />, [state.status, statusWidth, theme]);
   const attached = state.attachments.map((a) => `\`${a.command}\``).join(", ");
   return (
     <>

@@ -15,7 +15,8 @@ const CORRECTION_HINT = "not applied: type your correction and press Enter";
 /** Most characters of a running `!CMD`'s output kept for the screen. */
 const SHELL_OUTPUT_KEEP = 64 * 1024;
 
-function newLive(task: string, at: number, ask: boolean): LiveTurn {
+/** A turn that has just started: nothing streamed yet. */
+export function newLiveTurn(task: string, at: number, ask: boolean): LiveTurn {
   return {
     task,
     ask,
@@ -75,7 +76,7 @@ export function reduceUi(state: TuiState, a: UiAction): TuiState {
       return appendLog({ ...state, mode: "idle" }, [{ kind: "banner", cwd: state.cwd }]);
     case "ui.turn.start": {
       const ask = a.ask === true;
-      const started = { ...state, mode: "running" as const, live: newLive(a.task, a.at, ask), question: undefined, hint: undefined, exitArmed: false, escArmed: false, completions: [], mention: undefined, attachments: [] };
+      const started = { ...state, mode: "running" as const, live: newLiveTurn(a.task, a.at, ask), question: undefined, hint: undefined, exitArmed: false, escArmed: false, completions: [], mention: undefined, attachments: [] };
       return appendLog({ ...started, status: { ...state.status, tokensPerSecond: 0 } }, [{ kind: "user", text: a.task, ask }]);
     }
     case "ui.turn.end": {
