@@ -8,7 +8,11 @@ import { openRepo } from "./repo.js";
 
 /** Options of `withRepoLock`. */
 export interface RepoLockOptions {
-  /** How long to wait for another Spark process to release the lock, in ms. Default 3000. */
+  /**
+   * How long to wait for another Spark process to release the lock, in ms. Default 15000: on a
+   * loaded machine another process's checkpoint held it past 3 s, and waiting costs a person less
+   * than a refused command.
+   */
   waitMs?: number;
   /** Time between tries while waiting, in ms. Default 25. */
   pollMs?: number;
@@ -43,7 +47,7 @@ interface Owner {
 }
 
 async function acquire(lockPath: string, opts: RepoLockOptions): Promise<void> {
-  const waitMs = opts.waitMs ?? 3000;
+  const waitMs = opts.waitMs ?? 15_000;
   const pollMs = opts.pollMs ?? 25;
   const deadline = Date.now() + waitMs;
   await mkdir(path.dirname(lockPath), { recursive: true });
