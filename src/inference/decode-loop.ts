@@ -1,6 +1,6 @@
 import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
 import { emptyStats, type GenerationStats } from "./backend.js";
-import { GrammarCursor } from "./grammar-cursor.js";
+import { controlledEvaluateTakesGrammar, GrammarCursor } from "./grammar-cursor.js";
 import { alignPrefix, eraseFrom } from "./sequence-prefix.js";
 import type { Drafter } from "./draft-model.js";
 import { TextAssembler } from "./text-assembler.js";
@@ -20,20 +20,21 @@ export interface DecodeParams {
   drafter?: Drafter;
   stop?: readonly string[];
   signal?: AbortSignal;
-  /** Keep decoding past end-of-generation tokens (benchmarks). Default false. */
+  /** Keep decoding past end-of-generation tokens (the server's `ignore_eos`, benchmarks). Default false. */
   ignoreEog?: boolean;
   /**
-   * Teacher forcing (benchmarks): each step's token is the next token of `target` instead of the
-   * model's choice, with the same evaluation work, so timings are those of a model that writes
-   * exactly this text. Generation ends with the target.
+   * Teacher forcing, kept as a parameter because benchmarks price real evaluation work on real
+   * text: each step's token is the next token of `target` instead of the model's choice (the
+   * grammar is not consulted), so timings are those of a model that writes exactly this text.
+   * Generation ends with the target.
    */
   target?: readonly Token[];
   /** Prompt tokens per prefill chunk between progress reports and abort checks. Default 512. */
   prefillChunk?: number;
   onPrefillProgress?: (done: number, total: number) => void;
   /**
-   * After each verification step: tokens in its batch, its milliseconds and the tokens it emitted
-   * (benchmarks price steps with it and check the output token for token).
+   * Step observer, kept as a parameter because benchmarks time and check steps from outside: after
+   * each verification step, the tokens in its batch, its milliseconds and the tokens it emitted.
    */
   onStep?: (batch: number, ms: number, emitted: readonly Token[]) => void;
   /** Runs when the prompt is in the KV cache (e.g. to note the prefix). */
@@ -53,12 +54,25 @@ function abortError(signal: AbortSignal): Error {
   return err;
 }
 
+interface SampleOptions {
+  temperature: number;
+  seed?: number;
+  grammarEvaluationState?: GrammarCursor["state"];
+}
+type BatchItem = [Token, { generateNext: { token: true; options: SampleOptions } }];
+
 /**
  * Decoding with our own draft verification (node-llama-cpp 3.22.1's token predictors refute every
- * draft after the first). Each step evaluates [last token, ...drafts] in one batch; the greedy
- * choice after each position is compared with the next draft; the matching prefix is kept and the
- * rest erased from the KV cache. Output is identical with and without drafts.
- * Under a grammar, a greedy choice the grammar forbids is re-sampled with the grammar applied.
+ * draft after the first). Each step evaluates [last token, ...drafts] in one batch; the choice after
+ * each position is compared with the next draft; the matching prefix is kept and the rest erased
+ * from the KV cache. Output is identical with and without drafts.
+ *
+ * Under a grammar the choice is the grammar-constrained one, as llama.cpp's
+ * `common_sampler_sample_and_accept_n` verifies: every position samples under one copy of the
+ * grammar state, which each sample advances, so position i sees the state after the tokens chosen
+ * before it (the drafts, as long as they matched). A copy forced by the grammar is then accepted in
+ * full. Without Spark's node-llama-cpp patch a forbidden greedy choice is re-sampled with the
+ * grammar applied, at the cost of a second evaluation.
  */
 export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void, undefined> {
   const { sequence, model, prompt, signal } = p;
@@ -79,25 +93,28 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
   }
   p.onPrefilled?.();
   const grammar = p.grammar ? new GrammarCursor(p.llama, model, p.grammar) : undefined;
+  const grammarPerItem = grammar !== undefined && controlledEvaluateTakesGrammar();
   const drafter = temperature === 0 ? p.drafter : undefined;
   const text = new TextAssembler(model, p.stop ?? []);
   const history: Token[] = [...prompt];
   let pending = prompt[prompt.length - 1] as Token;
   let firstTokenAt = 0;
   let finished = false;
-  // Each step is its own node-llama-cpp call with a freshly seeded sampler, so the seed changes
-  // per step: one fixed seed would draw the same random number for every token.
-  const sampleOptions = (): { temperature: number; seed?: number } => (temperature > 0 ? { temperature, seed: (SAMPLING_SEED + stats.outputTokens) >>> 0 } : { temperature });
 
   while (!finished && stats.outputTokens < maxTokens) {
     if (signal?.aborted) throw abortError(signal);
     let drafts = (drafter ? await drafter.propose(history) : []) as Token[];
     const room = Math.min(maxTokens - stats.outputTokens - 1, sequence.contextSize - sequence.nextTokenIndex - 2);
-    drafts = drafts.slice(0, Math.max(0, room));
-    if (grammar && drafts.length > 0) drafts = allowedPrefix(p, grammar, drafts);
+    if (drafts.length > room) drafts = drafts.slice(0, Math.max(0, room));
+    if (grammar && drafts.length > 0) drafts = drafts.slice(0, grammar.allowedPrefix(p.llama, model, p.grammar as LlamaGrammar, drafts));
     const base = sequence.nextTokenIndex;
-    const options = sampleOptions();
-    const input = [pending, ...drafts].map((t) => [t, { generateNext: { token: true, options } }] as [Token, { generateNext: { token: true; options: typeof options } }]);
+    // Each step is its own node-llama-cpp call with a freshly seeded sampler, so the seed changes
+    // per step: one fixed seed would draw the same random number for every token.
+    const options: SampleOptions = temperature > 0 ? { temperature, seed: (SAMPLING_SEED + stats.outputTokens) >>> 0 } : { temperature };
+    if (grammarPerItem && !p.target) options.grammarEvaluationState = grammar.state.clone();
+    const item = { generateNext: { token: true as const, options } };
+    const input: BatchItem[] = [[pending, item]];
+    for (const d of drafts) input.push([d, item]);
     const stepStarted = performance.now();
     const results = await sequence.controlledEvaluate(input);
     const emitted: Token[] = [];
@@ -110,13 +127,13 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
         break;
       }
       if (token === null || token === undefined) throw new Error("llama.cpp returned no token");
-      if (grammar && !grammar.allows(token)) {
-        await eraseFrom(sequence, base + i);
-        token = await sampleUnderGrammar(sequence, input[i]?.[0] as Token, grammar, options);
-        grammar.accept(token);
-        i = drafts.length; // everything after position i was dropped
-      } else {
-        grammar?.accept(token);
+      if (grammar && !p.target) {
+        if (!grammarPerItem && !grammar.allows(token)) {
+          await eraseFrom(sequence, base + i);
+          token = await sampleUnderGrammar(sequence, input[i]?.[0] as Token, grammar, options);
+          i = drafts.length; // everything after position i was dropped
+        }
+        if (!model.isEogToken(token)) grammar.accept(token);
       }
       if (!p.ignoreEog && model.isEogToken(token)) {
         finished = true;
@@ -158,22 +175,10 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-/** The longest prefix of `drafts` the grammar admits (checked on a copy of its state). */
-function allowedPrefix(p: DecodeParams, grammar: GrammarCursor, drafts: Token[]): Token[] {
-  const probe = new GrammarCursor(p.llama, p.model, p.grammar as LlamaGrammar, grammar.state.clone());
-  const out: Token[] = [];
-  for (const t of drafts) {
-    if (!probe.allows(t)) break;
-    probe.accept(t);
-    out.push(t);
-  }
-  return out;
-}
-
 /** Evaluates `token` and samples its successor with the grammar applied (node-llama-cpp's sampler). */
-async function sampleUnderGrammar(sequence: LlamaContextSequence, token: Token, grammar: GrammarCursor, options: { temperature: number; seed?: number }): Promise<Token> {
+async function sampleUnderGrammar(sequence: LlamaContextSequence, token: Token, grammar: GrammarCursor, options: SampleOptions): Promise<Token> {
   // The sampler must not advance our state: give it a copy, we accept the result ourselves.
-  const iterator = sequence.evaluate([token], { grammarEvaluationState: grammar.state.clone(), ...options, yieldEogToken: true });
+  const iterator = sequence.evaluate([token], { grammarEvaluationState: grammar.state.clone(), temperature: options.temperature, seed: options.seed, yieldEogToken: true });
   try {
     const { value } = await iterator.next();
     if (value === undefined) throw new Error("llama.cpp returned no token under the grammar");
