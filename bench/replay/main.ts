@@ -25,7 +25,7 @@ import { renderChart } from "./chart.js";
 import { commitsFile, readCommits, selectCommits } from "./commits.js";
 import { median } from "../../src/median.js";
 import { formatCrossover, renderTable, type ReplayRow } from "./report.js";
-import { fitStepCost, lookupSchedule, scheduleCostMs, type Schedule, type StepSample } from "./schedule.js";
+import { fitStepCost, lookupSchedule, scheduleCostMs, type Schedule, type StepCost, type StepSample } from "./schedule.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -71,7 +71,7 @@ type Speculation = "none" | "lookup" | "draft-model";
  * text comparison would depend on detokenization: the fixture's llama-bpe tokenizer cleans up
  * " '" when a whole sequence is detokenized at once, but not across streamed pieces).
  */
-async function timedRun(prompt: Token[], target: Token[], speculation: Speculation | boolean, samples?: StepSample[], source: Token[] = prompt): Promise<{ ms: number; tokens: Token[]; proposed: number; accepted: number }> {
+async function timedRun(prompt: Token[], target: Token[], speculation: Speculation | boolean, samples?: StepSample[], source: Token[] = prompt, stepCost?: StepCost): Promise<{ ms: number; tokens: Token[]; proposed: number; accepted: number }> {
   const mode: Speculation = speculation === true ? "lookup" : speculation === false ? "none" : speculation;
   const started = performance.now();
   const tokens: Token[] = [];
@@ -85,6 +85,7 @@ async function timedRun(prompt: Token[], target: Token[], speculation: Speculati
     drafter: mode === "draft-model" ? "draft-model" : "lookup",
     restore: false,
     persist: false,
+    stepCost,
     onStep: (batch, ms, emitted) => {
       samples?.push({ batch, ms });
       tokens.push(...emitted);
@@ -101,6 +102,9 @@ function sameTokens(a: readonly Token[], b: readonly Token[]): boolean {
 
 const rows: ReplayRow[] = [];
 const started = performance.now();
+// The price speculation's policy runs the timed windows at (fixed, so their schedule is exact):
+// the previous commit's fit; the first commit runs at costs measured on this VM at a quiet moment.
+let frozenCost: StepCost = { alphaMs: 35, betaMs: 20 };
 await engine.clearSequence();
 for (const [n, commit] of commits.entries()) {
   // No clearing between commits: the fixed system prompt stays cached, as it does in Spark.
@@ -115,7 +119,7 @@ for (const [n, commit] of commits.entries()) {
   // Every timed step of this commit (all formats, plain and speculative) prices α + β·batch at
   // this context depth; each variant's full schedule is then priced with it.
   const samples: StepSample[] = [];
-  const pending: { row: ReplayRow; schedule: Schedule }[] = [];
+  const pending: { row: ReplayRow; schedule: Schedule; prompt: Token[]; target: Token[]; source: Token[] | null }[] = [];
   for (const format of formatNames) {
     const prompt = prompts.get(format) as Token[];
     const target = engine.tokenize(answerText(commit, format));
@@ -123,19 +127,20 @@ for (const [n, commit] of commits.entries()) {
     const base = { commit: commit.commit.slice(0, 10), path: commit.path, fileBytes: commit.before.length, fileTokens, format, outputTokens: target.length, speedup: 1, prefillMs: Math.round(prefillMs) };
     for (const speculation of ["none", "lookup"] as const) {
       const lookup = speculation === "lookup";
-      const full = lookupSchedule(prompt, lookup ? prompt : null, target);
+      const source = lookup ? prompt : null;
+      const full = await lookupSchedule(prompt, source, target, frozenCost);
       // The timed window starts where drafting does (the opening sentence has nothing to copy):
       // the target up to there is prefilled after the prompt, and a fresh drafter on the same
       // source continues, whose schedule is computed the same way.
       const firstDraft = lookup ? full.batchSizes.findIndex((b) => b > 1) : 0;
       const skip = firstDraft > 0 ? (full.covered[firstDraft - 1] ?? 0) : 0;
       const windowPrompt = [...prompt, ...target.slice(0, skip)];
-      const window = lookupSchedule(windowPrompt, lookup ? prompt : null, target.slice(skip));
+      const window = await lookupSchedule(windowPrompt, source, target.slice(skip), frozenCost);
       const timedTarget = target.slice(skip, skip + (window.covered[Math.min(stepCap, window.steps) - 1] ?? 0));
-      const expect = lookupSchedule(windowPrompt, lookup ? prompt : null, timedTarget);
-      const run = await timedRun(windowPrompt, timedTarget, lookup, samples, prompt);
+      const expect = await lookupSchedule(windowPrompt, source, timedTarget, frozenCost);
+      const run = await timedRun(windowPrompt, timedTarget, lookup, samples, prompt, frozenCost);
       const identical = sameTokens(run.tokens, timedTarget) && run.proposed === expect.proposed && run.accepted === expect.accepted;
-      pending.push({ row: { ...base, speculation, steps: full.steps, draftProposed: full.proposed, draftAccepted: full.accepted, tps: 0, timeToEditMs: 0, identical }, schedule: full });
+      pending.push({ row: { ...base, speculation, steps: 0, draftProposed: 0, draftAccepted: 0, tps: 0, timeToEditMs: 0, identical }, schedule: full, prompt, target, source });
     }
     if (draftModelPath) {
       // Draft-model acceptance depends on the draft model, so its schedule cannot be computed:
@@ -156,13 +161,21 @@ for (const [n, commit] of commits.entries()) {
           identical: sameTokens(run.tokens, timedTarget),
         },
         schedule: { steps: 0, proposed: 0, accepted: 0, covered: [], batchSizes: [] },
+        prompt,
+        target,
+        source: null,
       });
     }
   }
   const cost = fitStepCost(samples);
   if (process.env.REPLAY_DEBUG) log(JSON.stringify(samples.map((s) => [s.batch, Math.round(s.ms)])));
-  for (const { row, schedule } of pending) {
+  for (const entry of pending) {
+    const { row } = entry;
     if (row.speculation !== "draft-model") {
+      // Speculation decides at the price measured now: the schedule as the policy runs it at this
+      // commit's fitted cost, priced at the same cost.
+      const schedule = await lookupSchedule(entry.prompt, entry.source, entry.target, cost);
+      Object.assign(row, { steps: schedule.steps, draftProposed: schedule.proposed, draftAccepted: schedule.accepted });
       const decodeMs = scheduleCostMs(cost, schedule);
       row.tps = Math.round((row.outputTokens / (decodeMs / 1000)) * 10) / 10;
       row.timeToEditMs = Math.round(prefillMs + decodeMs);
@@ -173,6 +186,7 @@ for (const [n, commit] of commits.entries()) {
     row.speedup = none && none.tps > 0 ? Math.round((row.tps / none.tps) * 100) / 100 : 1;
     rows.push(row);
   }
+  frozenCost = cost;
   const last = pending.filter((p) => p.row.speculation === "lookup").map((p) => p.row);
   log(`[${n + 1}/${commits.length}] ${commit.path} (${commit.before.length} B, prompt ${first.length} tok): step ${cost.alphaMs.toFixed(0)} + ${cost.betaMs.toFixed(1)}·batch ms; ${last.map((r) => `${r.format} ${r.speedup}×`).join(", ")} — ${Math.round((performance.now() - started) / 1000)} s`);
 }

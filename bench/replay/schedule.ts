@@ -1,4 +1,6 @@
-import { PromptLookupDrafter, type PromptLookupOptions } from "../../src/inference/index.js";
+import { FixedStepCost, PromptLookupDrafter, Speculator, type PromptLookupOptions, type SpeculatorOptions, type StepCost } from "../../src/inference/index.js";
+
+export type { StepCost };
 
 /** Verification steps of a teacher-forced decode. */
 export interface Schedule {
@@ -13,11 +15,18 @@ export interface Schedule {
 
 /**
  * The exact step sequence the engine's decode loop runs for `target` when every step's token is
- * forced: acceptance is draft == target, which does not depend on the model, so it can be
- * computed without running it (the engine run then measures what each step costs).
+ * forced and speculation prices steps at the fixed `cost` (EngineRequest.stepCost): acceptance is
+ * draft == target, which does not depend on the model, so it can be computed without running it
+ * (the engine run then measures what each step costs).
  */
-export function lookupSchedule(prompt: readonly number[], draftSource: readonly number[] | null, target: readonly number[], options?: PromptLookupOptions): Schedule {
-  const drafter = draftSource ? new PromptLookupDrafter(draftSource, options) : undefined;
+export async function lookupSchedule(
+  prompt: readonly number[],
+  draftSource: readonly number[] | null,
+  target: readonly number[],
+  cost: StepCost,
+  options?: PromptLookupOptions & SpeculatorOptions,
+): Promise<Schedule> {
+  const speculator = draftSource ? new Speculator(new PromptLookupDrafter(draftSource, options), new FixedStepCost(cost), options) : undefined;
   const history = [...prompt];
   const covered: number[] = [];
   const batchSizes: number[] = [];
@@ -26,13 +35,13 @@ export function lookupSchedule(prompt: readonly number[], draftSource: readonly 
   let accepted = 0;
   while (pos < target.length) {
     const room = target.length - pos - 1;
-    const drafts = drafter ? drafter.propose(history).slice(0, Math.max(0, room)) : [];
+    const drafts = speculator && room > 0 ? await speculator.draft(history, room) : [];
     let ok = 0;
     while (ok < drafts.length && drafts[ok] === target[pos + ok]) ok++;
     const emitted = target.slice(pos, pos + ok + 1);
     history.push(...emitted);
     pos += emitted.length;
-    drafter?.feedback(drafts.length, ok);
+    speculator?.settle(ok, emitted, drafts.length + 1, 0);
     proposed += drafts.length;
     accepted += ok;
     covered.push(pos);
@@ -45,12 +54,6 @@ export function lookupSchedule(prompt: readonly number[], draftSource: readonly 
 export interface StepSample {
   batch: number;
   ms: number;
-}
-
-/** Step cost α + β·batch, fitted to timed steps. */
-export interface StepCost {
-  alphaMs: number;
-  betaMs: number;
 }
 
 /**

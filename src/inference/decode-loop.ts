@@ -2,7 +2,7 @@ import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } fro
 import { emptyStats, type GenerationStats } from "./backend.js";
 import { controlledEvaluateTakesGrammar, GrammarCursor } from "./grammar-cursor.js";
 import { alignPrefix, eraseFrom } from "./sequence-prefix.js";
-import type { Drafter } from "./draft-model.js";
+import type { Speculator } from "./speculation.js";
 import { TextAssembler } from "./text-assembler.js";
 
 /** One decode on one sequence. */
@@ -16,8 +16,8 @@ export interface DecodeParams {
   /** Default 0 (greedy; the only mode where drafts are verified). */
   temperature?: number;
   grammar?: LlamaGrammar;
-  /** Speculation source; none = plain decoding. */
-  drafter?: Drafter;
+  /** Drafts and the policy that sizes them; none = plain decoding. */
+  speculator?: Speculator;
   stop?: readonly string[];
   signal?: AbortSignal;
   /** Keep decoding past end-of-generation tokens (the server's `ignore_eos`, benchmarks). Default false. */
@@ -94,7 +94,7 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
   p.onPrefilled?.();
   const grammar = p.grammar ? new GrammarCursor(p.llama, model, p.grammar) : undefined;
   const grammarPerItem = grammar !== undefined && controlledEvaluateTakesGrammar();
-  const drafter = temperature === 0 ? p.drafter : undefined;
+  const speculator = temperature === 0 ? p.speculator : undefined;
   const text = new TextAssembler(model, p.stop ?? []);
   const history: Token[] = [...prompt];
   let pending = prompt[prompt.length - 1] as Token;
@@ -103,10 +103,9 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
 
   while (!finished && stats.outputTokens < maxTokens) {
     if (signal?.aborted) throw abortError(signal);
-    let drafts = (drafter ? await drafter.propose(history) : []) as Token[];
-    const room = Math.min(maxTokens - stats.outputTokens - 1, sequence.contextSize - sequence.nextTokenIndex - 2);
-    if (drafts.length > room) drafts = drafts.slice(0, Math.max(0, room));
-    if (grammar && drafts.length > 0) drafts = drafts.slice(0, grammar.allowedPrefix(p.llama, model, p.grammar as LlamaGrammar, drafts));
+    const room = Math.max(0, Math.min(maxTokens - stats.outputTokens - 1, sequence.contextSize - sequence.nextTokenIndex - 2));
+    const admit = grammar && !p.target ? (tokens: readonly number[]) => grammar.allowedPrefix(p.llama, model, p.grammar as LlamaGrammar, tokens) : undefined;
+    const drafts = (speculator && room > 0 ? await speculator.draft(history, room, admit) : []) as Token[];
     const base = sequence.nextTokenIndex;
     // Each step is its own node-llama-cpp call with a freshly seeded sampler, so the seed changes
     // per step: one fixed seed would draw the same random number for every token.
@@ -151,8 +150,9 @@ export async function* decode(p: DecodeParams): AsyncGenerator<DecodeEvent, void
       await eraseFrom(sequence, base + i + 1);
       break;
     }
-    p.onStep?.(input.length, performance.now() - stepStarted, emitted);
-    drafter?.feedback(drafts.length, accepted);
+    const stepMs = performance.now() - stepStarted;
+    p.onStep?.(input.length, stepMs, emitted);
+    speculator?.settle(accepted, emitted, input.length, stepMs);
     stats.draftProposed += drafts.length;
     stats.draftAccepted += accepted;
     if (emitted.length > 0 && firstTokenAt === 0) firstTokenAt = performance.now();

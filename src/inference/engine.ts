@@ -11,6 +11,8 @@ import { PrefixStore } from "./prefix-store.js";
 import { drainSamplerPool } from "./sampler-pool.js";
 import { DraftModelDrafter, type Drafter } from "./draft-model.js";
 import { PromptLookupDrafter } from "./prompt-lookup.js";
+import { lineBreaksOf, Speculator, type LineBreakTest } from "./speculation.js";
+import { FixedStepCost, OnlineStepCost, type StepCost, type StepCostModel } from "./step-cost.js";
 import { tunedThreads } from "./thread-tuning.js";
 import { planWafer, type WaferPlan } from "./wafer-plan.js";
 
@@ -56,6 +58,11 @@ export interface EngineRequest {
   persist?: boolean;
   /** Teacher-forced output (benchmarks); see DecodeParams.target. */
   target?: readonly Token[];
+  /**
+   * Price speculation's steps at this fixed cost instead of the one measured online, kept as a
+   * parameter because benchmarks and tests replay an exact, timing-independent draft schedule.
+   */
+  stepCost?: StepCost;
   onPrefillProgress?: (done: number, total: number) => void;
   /** Per verification step: batch tokens, milliseconds and emitted tokens (benchmarks). */
   onStep?: (batch: number, ms: number, emitted: readonly Token[]) => void;
@@ -77,6 +84,8 @@ function contextFailure(err: unknown, plan: WaferPlan, facts: ModelFacts): Model
 export class LocalEngine {
   private readonly sequences: LlamaContextSequence[];
   private readonly busy: Promise<void>[];
+  /** What a step costs on each sequence, measured across its requests (depth and load drift). */
+  private readonly stepCosts: OnlineStepCost[];
 
   private constructor(
     readonly llama: Llama,
@@ -90,6 +99,8 @@ export class LocalEngine {
   ) {
     this.sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
     this.busy = this.sequences.map(() => Promise.resolve());
+    // A GPU verifies a batch for about the price of one token; a CPU's batches are compute-bound.
+    this.stepCosts = this.sequences.map(() => new OnlineStepCost({ priorSlope: plan.gpuLayers === "max" ? 0.02 : 0.5 }));
   }
 
   /** Loads the model by the wafer plan. Errors are ModelErrors with one clear line. */
@@ -201,7 +212,7 @@ export class LocalEngine {
       maxTokens: request.maxTokens,
       temperature: request.temperature,
       grammar,
-      drafter: this.drafterFor(request, draftSource),
+      speculator: this.speculatorFor(request, draftSource, request.stepCost ? new FixedStepCost(request.stepCost) : (this.stepCosts[request.sequence ?? 0] as StepCostModel)),
       stop: request.stop,
       signal: request.signal,
       ignoreEog: request.ignoreEog,
@@ -215,6 +226,8 @@ export class LocalEngine {
     // A long fresh prefill is worth keeping on disk for the next process.
     if (this.prefixStore && (request.persist ?? true) && evaluated >= 1024) await this.prefixStore.save(sequence);
   }
+
+  private readonly breaksLine: LineBreakTest = lineBreaksOf((tokens) => this.model.detokenize(tokens as Token[]));
 
   /** Compiled grammars by text: the agent sends the same format grammar every turn. */
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
@@ -230,13 +243,14 @@ export class LocalEngine {
     return compiled;
   }
 
-  private drafterFor(request: EngineRequest, draftSource: readonly Token[] | undefined): Drafter | undefined {
+  private speculatorFor(request: EngineRequest, draftSource: readonly Token[] | undefined, cost: StepCostModel): Speculator | undefined {
     if (request.draftSource === null) return undefined;
+    let drafter: Drafter | undefined;
     if (request.drafter === "draft-model") {
       if (!this.draft) throw new ModelError("draft-model speculation needs a draft model (draftModelPath)");
-      return new DraftModelDrafter(this.draft.sequence);
-    }
-    return draftSource ? new PromptLookupDrafter(draftSource) : undefined;
+      drafter = new DraftModelDrafter(this.draft.sequence);
+    } else if (draftSource) drafter = new PromptLookupDrafter(draftSource);
+    return drafter ? new Speculator(drafter, cost, { breaksLine: this.breaksLine }) : undefined;
   }
 
   private async restorePrefix(sequence: LlamaContextSequence, prompt: readonly Token[]): Promise<void> {

@@ -37,7 +37,7 @@ describe("drafts under a grammar", () => {
     // After "n" the successor model writes "o", then "p"; the prompt says "x" follows "o". The
     // grammar allows both letters (and no "!"), so the draft is "ox", and "x" loses to "p".
     const prompt = engine.tokenize("klmnox!! klmn");
-    const { text, stats } = await collect(engine, { prompt, grammar: "root ::= [a-z]+", maxTokens: 6 });
+    const { text, stats } = await collect(engine, { prompt, grammar: "root ::= [a-z]+", maxTokens: 6, stepCost: { alphaMs: 10, betaMs: 0.2 } });
     expect(text).toBe("opqrst");
     expect(stats.draftProposed).toBe(2);
     expect(stats.draftAccepted).toBe(1);

@@ -1,0 +1,73 @@
+/**
+ * Speculation policy on exact schedules, no model run (`node --import tsx bench/replay/simulate.ts
+ * [--limit 40] [--costs 35/20,5/30,1/0.05]`): the replay's prompts and teacher-forced answers,
+ * tokenized with the bench model's vocabulary, each variant's step schedule computed as the engine
+ * would run it, priced at fixed α/β. Prints each format's median speedup over plain decoding (and
+ * the lowest) per cost, so drafting changes can be judged in seconds on all commits.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ensureFixtureModel, isFixtureModelName, repoRoot } from "../../fixtures/index.js";
+import { firstMessages } from "../../src/agent/prompt.js";
+import { renderFileBlock } from "../../src/agent/packer/render.js";
+import type { FormatName } from "../../src/edits/index.js";
+import { chatPromptTokens } from "../../src/inference/chat-format.js";
+import { llamaRuntime } from "../../src/inference/llama-runtime.js";
+import { median } from "../../src/median.js";
+import { answerText } from "./answers.js";
+import { readCommits, selectCommits } from "./commits.js";
+import { lineBreaksOf } from "../../src/inference/speculation.js";
+import { lookupSchedule, scheduleCostMs, type StepCost } from "./schedule.js";
+
+const { values: args } = parseArgs({
+  options: {
+    limit: { type: "string", default: "40" },
+    data: { type: "string", default: path.join(repoRoot(), "..", "shared", "data", "edits-dev.jsonl") },
+    model: { type: "string", default: "qwen05b-q8_0" },
+    formats: { type: "string", default: "whole,search-replace,udiff" },
+    "max-bytes": { type: "string", default: "5000" },
+    "min-bytes": { type: "string", default: "0" },
+    costs: { type: "string", default: "35/20,20/10,5/30,1/0.05" },
+  },
+});
+
+const env = { ...process.env, SPARK_FIXTURES_DIR: process.env.SPARK_FIXTURES_DIR ?? path.join(repoRoot(), ".cache", "fixtures") };
+const modelPath = isFixtureModelName(args.model) ? ensureFixtureModel(args.model, env) : args.model;
+const llama = await llamaRuntime({ gpu: false }, env);
+const model = await llama.loadModel({ modelPath, vocabOnly: true });
+const breaksLine = lineBreaksOf((tokens) => model.detokenize(tokens as never));
+const formatNames = args.formats.split(",") as FormatName[];
+const commits = selectCommits(
+  readCommits(args.data).filter((c) => c.before.length > Number(args["min-bytes"])),
+  Number(args.limit),
+  Number(args["max-bytes"]),
+);
+const costs: StepCost[] = args.costs.split(",").map((c) => {
+  const [a, b] = c.split("/").map(Number);
+  return { alphaMs: a ?? 1, betaMs: b ?? 0 };
+});
+
+const tasks = commits.flatMap((commit) =>
+  formatNames.map((format) => {
+    const messages = firstMessages({ context: renderFileBlock(commit.path, commit.before), task: commit.message.split("\n")[0] ?? "", format });
+    return { format, prompt: chatPromptTokens(model, messages) as number[], target: model.tokenize(answerText(commit, format)) as number[] };
+  }),
+);
+const r2 = (n: number): string => n.toFixed(2);
+for (const cost of costs) {
+  const line: string[] = [`α ${cost.alphaMs} β ${cost.betaMs}:`];
+  for (const format of formatNames) {
+    const speedups: number[] = [];
+    let accepted = 0;
+    let out = 0;
+    for (const t of tasks.filter((x) => x.format === format)) {
+      const schedule = await lookupSchedule(t.prompt, t.prompt, t.target, cost, { breaksLine, ...JSON.parse(process.env.SIM_OPTIONS ?? "{}") });
+      speedups.push((t.target.length * (cost.alphaMs + cost.betaMs)) / scheduleCostMs(cost, schedule));
+      accepted += schedule.accepted;
+      out += t.target.length;
+    }
+    line.push(`${format} ${r2(median(speedups))}× (min ${r2(Math.min(...speedups))}, ${Math.round((accepted / out) * 100)}% drafted)`);
+  }
+  process.stdout.write(`${line.join("  ")}\n`);
+}
+await model.dispose();

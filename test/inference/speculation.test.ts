@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import type { Draft, Drafter } from "../../src/inference/draft-model.js";
+import { AcceptanceModel, bestDraftLength, lineBreaksOf, Speculator } from "../../src/inference/speculation.js";
+import { FixedStepCost, OnlineStepCost } from "../../src/inference/step-cost.js";
+
+const noBreaks = (): boolean => false;
+const draft = (n: number, context: number): Draft => ({ tokens: Array.from({ length: n }, (_, i) => 100 + i), context });
+
+describe("cost-aware draft length", () => {
+  it("drafts long when a drafted token is cheap and drafts are accepted, nothing when it cannot pay", () => {
+    const acceptance = new AcceptanceModel();
+    for (let i = 0; i < 50; i++) acceptance.record(40, false, false, true);
+    for (let i = 0; i < 50; i++) acceptance.record(64, false, false, true);
+    // A GPU-like price: a batch of 64 for little more than one token.
+    expect(bestDraftLength(acceptance, draft(64, 40), 1, 64, { alphaMs: 10, betaMs: 0.1 }, noBreaks)).toBe(64);
+    // A drafted token costs about a plain step and a fresh 3-token match is a guess: nothing pays.
+    expect(bestDraftLength(new AcceptanceModel(), draft(64, 3), 1, 64, { alphaMs: 1, betaMs: 30 }, noBreaks)).toBe(0);
+    // A CPU-like price: some, not all.
+    const cpu = bestDraftLength(acceptance, draft(64, 40), 1, 64, { alphaMs: 35, betaMs: 20 }, noBreaks);
+    expect(cpu).toBeGreaterThan(4);
+    expect(cpu).toBeLessThan(64);
+  });
+
+  it("stops a draft at a line start once line starts keep failing", () => {
+    const acceptance = new AcceptanceModel();
+    for (let i = 0; i < 30; i++) acceptance.record(20, true, false, false);
+    for (let i = 0; i < 30; i++) acceptance.record(20, false, false, true);
+    const lineEnd = 105; // the draft's 6th token ends a line
+    const breaks = (t: number): boolean => t === lineEnd;
+    expect(bestDraftLength(acceptance, draft(20, 20), 1, 20, { alphaMs: 10, betaMs: 0.5 }, breaks)).toBe(6);
+    expect(bestDraftLength(acceptance, draft(20, 20), 1, 20, { alphaMs: 10, betaMs: 0.5 }, noBreaks)).toBeGreaterThan(15);
+  });
+
+  it("learns per context and line start from verified positions", () => {
+    const acceptance = new AcceptanceModel();
+    const before = acceptance.probability(3);
+    for (let i = 0; i < 20; i++) acceptance.record(3, false, false, false);
+    expect(acceptance.probability(3)).toBeLessThan(before / 4);
+    expect(acceptance.probability(3, true)).toBe(new AcceptanceModel().probability(3, true)); // another bucket
+  });
+
+  it("tells line breaks by token text", () => {
+    const breaks = lineBreaksOf((tokens) => (tokens[0] === 10 ? "\n" : tokens[0] === 11 ? "}\n  " : "x"));
+    expect([breaks(10), breaks(11), breaks(12), breaks(-1)]).toEqual([true, true, false, false]);
+  });
+});
+
+describe("Speculator", () => {
+  /** A lookup-like drafter that always proposes `proposal`, counting feedback. */
+  function fixedDrafter(proposal: Draft): Drafter & { feedbacks: [number, number][] } {
+    const feedbacks: [number, number][] = [];
+    return { cheap: true, feedbacks, propose: () => proposal, feedback: (p, a) => void feedbacks.push([p, a]) };
+  }
+
+  it("a plain step still learns from the proposal it did not send", async () => {
+    const drafter = fixedDrafter(draft(8, 3));
+    const speculator = new Speculator(drafter, new FixedStepCost({ alphaMs: 1, betaMs: 30 }));
+    expect(await speculator.draft([1, 2, 3], 8)).toEqual([]);
+    speculator.settle(0, [100], 1, 31);
+    expect(drafter.feedbacks).toEqual([[0, 0]]);
+    const acceptance = (speculator as unknown as { acceptance: AcceptanceModel }).acceptance;
+    expect(acceptance.probability(3)).toBeGreaterThan(new AcceptanceModel().probability(3));
+  });
+
+  it("sends no more than the admitted prefix", async () => {
+    const speculator = new Speculator(fixedDrafter(draft(8, 40)), new FixedStepCost({ alphaMs: 10, betaMs: 0.1 }));
+    expect(await speculator.draft([1, 2, 3], 8, () => 2)).toEqual([100, 101]);
+  });
+});
+
+describe("online step price", () => {
+  it("fits α and β to steps of different batch sizes", () => {
+    const cost = new OnlineStepCost();
+    for (let i = 0; i < 40; i++) for (const batch of [1, 9, 17]) cost.observe(batch, 30 + 5 * batch);
+    const { alphaMs, betaMs } = cost.estimate();
+    expect(alphaMs).toBeCloseTo(30, 0);
+    expect(betaMs).toBeCloseTo(5, 0);
+  });
+
+  it("assumes the prior slope while only plain steps were seen, and follows a change in load", () => {
+    const cost = new OnlineStepCost({ priorSlope: 0.5 });
+    expect(cost.estimate()).toEqual({ alphaMs: 1, betaMs: 0.5 });
+    for (let i = 0; i < 50; i++) cost.observe(1, 30);
+    const plain = cost.estimate();
+    expect(plain.alphaMs + plain.betaMs).toBeCloseTo(30, 0);
+    expect(plain.betaMs / plain.alphaMs).toBeCloseTo(0.5, 1);
+    for (let i = 0; i < 200; i++) cost.observe(1, 60);
+    expect(cost.estimate().alphaMs + cost.estimate().betaMs).toBeCloseTo(60, 0);
+  });
+});
