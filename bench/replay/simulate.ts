@@ -1,6 +1,7 @@
 /**
  * Speculation policy on exact schedules, no model run (`node --import tsx bench/replay/simulate.ts
- * [--limit 40] [--costs 35/20,5/30,1/0.05]`): the replay's prompts and teacher-forced answers,
+ * --data FILE [--limit 40] [--min-bytes 0] [--max-bytes 5000] [--costs 35/20,5/30,1/0.05]
+ * [--options '{"resyncWindow":0}']`): the replay's prompts and teacher-forced answers,
  * tokenized with the bench model's vocabulary, each variant's step schedule computed as the engine
  * would run it, priced at fixed α/β. Prints each format's median speedup over plain decoding (and
  * the lowest) per cost, so drafting changes can be judged in seconds on all commits.
@@ -11,23 +12,23 @@ import { ensureFixtureModel, isFixtureModelName, repoRoot } from "../../fixtures
 import { firstMessages } from "../../src/agent/prompt.js";
 import { renderFileBlock } from "../../src/agent/packer/render.js";
 import type { FormatName } from "../../src/edits/index.js";
-import { chatPromptTokens } from "../../src/inference/chat-format.js";
-import { llamaRuntime } from "../../src/inference/llama-runtime.js";
+import { lineBreaksOf, type PromptLookupOptions, type SpeculatorOptions } from "../../src/inference/index.js";
+import { chatPromptTokens, llamaRuntime } from "../../src/inference/runtime.js";
 import { median } from "../../src/median.js";
 import { answerText } from "./answers.js";
-import { readCommits, selectCommits } from "./commits.js";
-import { lineBreaksOf } from "../../src/inference/speculation.js";
+import { commitsFile, readCommits, selectCommits } from "./commits.js";
 import { lookupSchedule, scheduleCostMs, type StepCost } from "./schedule.js";
 
 const { values: args } = parseArgs({
   options: {
     limit: { type: "string", default: "40" },
-    data: { type: "string", default: path.join(repoRoot(), "..", "shared", "data", "edits-dev.jsonl") },
+    data: { type: "string" },
     model: { type: "string", default: "qwen05b-q8_0" },
     formats: { type: "string", default: "whole,search-replace,udiff" },
     "max-bytes": { type: "string", default: "5000" },
     "min-bytes": { type: "string", default: "0" },
     costs: { type: "string", default: "35/20,20/10,5/30,1/0.05" },
+    options: { type: "string", default: "{}" },
   },
 });
 
@@ -37,8 +38,14 @@ const llama = await llamaRuntime({ gpu: false }, env);
 const model = await llama.loadModel({ modelPath, vocabOnly: true });
 const breaksLine = lineBreaksOf((tokens) => model.detokenize(tokens as never));
 const formatNames = args.formats.split(",") as FormatName[];
+const dataFile = commitsFile(args.data);
+if (dataFile === undefined) {
+  process.stderr.write("simulate: pass --data FILE or set SPARK_BENCH_DATA (JSONL of real single-file commits)\n");
+  process.exit(2);
+}
+const options = JSON.parse(args.options) as PromptLookupOptions & SpeculatorOptions;
 const commits = selectCommits(
-  readCommits(args.data).filter((c) => c.before.length > Number(args["min-bytes"])),
+  readCommits(dataFile).filter((c) => c.before.length > Number(args["min-bytes"])),
   Number(args.limit),
   Number(args["max-bytes"]),
 );
@@ -61,7 +68,7 @@ for (const cost of costs) {
     let accepted = 0;
     let out = 0;
     for (const t of tasks.filter((x) => x.format === format)) {
-      const schedule = await lookupSchedule(t.prompt, t.prompt, t.target, cost, { breaksLine, ...JSON.parse(process.env.SIM_OPTIONS ?? "{}") });
+      const schedule = await lookupSchedule(t.prompt, t.prompt, t.target, cost, { breaksLine, ...options });
       speedups.push((t.target.length * (cost.alphaMs + cost.betaMs)) / scheduleCostMs(cost, schedule));
       accepted += schedule.accepted;
       out += t.target.length;
