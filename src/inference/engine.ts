@@ -14,7 +14,7 @@ import { PromptLookupDrafter } from "./prompt-lookup.js";
 import { lineBreaksOf, Speculator, type LineBreakTest } from "./speculation.js";
 import { FixedStepCost, OnlineStepCost, type StepCost, type StepCostModel } from "./step-cost.js";
 import { tunedThreads } from "./thread-tuning.js";
-import { planWafer, type WaferPlan } from "./wafer-plan.js";
+import { describeKvTypes, planWafer, type WaferPlan } from "./wafer-plan.js";
 
 /** How to open the engine. */
 export interface EngineOptions {
@@ -150,7 +150,9 @@ export class LocalEngine {
       let store: PrefixStore | undefined;
       if (options.persistPrefix ?? true) {
         const hash = await modelFileHash(options.modelPath, path.join(cacheDir(env), "model-hashes.json"));
-        store = new PrefixStore(prefixStatesDir(env), hash);
+        // llama.cpp loads a sequence state only into the same KV layout: streams (one per
+        // sequence), cache types and the V layout flash attention changes.
+        store = new PrefixStore(prefixStatesDir(env), hash, { layout: `s${plan.sequences}-${describeKvTypes(plan).replace("/", "-")}-fa${plan.flashAttention ? 1 : 0}` });
       }
       let draft: { model: LlamaModel; context: LlamaContext; sequence: LlamaContextSequence } | undefined;
       if (options.draftModelPath) {
@@ -258,7 +260,18 @@ export class LocalEngine {
     const inMemory = sequence.compareContextTokens([...prompt]).firstDifferentIndex;
     if (prompt.length - inMemory < 512) return;
     const match = await this.prefixStore.find(prompt);
-    if (match && match.common > inMemory + 256) await this.prefixStore.restore(sequence, match);
+    if (!match || match.common <= inMemory + 256) return;
+    // Cleared first: a load that fails early leaves the KV cells it found while node-llama-cpp
+    // forgets their tokens; cleared, a failure leaves an empty sequence that simply prefills.
+    await sequence.clearHistory();
+    try {
+      await this.prefixStore.restore(sequence, match);
+    } catch {
+      // Saved by an engine of another layout or version, or damaged: skipped, and replaced by the
+      // state this request's prefill saves. Never a failed request.
+      await sequence.clearHistory();
+      await this.prefixStore.discard(match);
+    }
   }
 
   async dispose(): Promise<void> {

@@ -18,6 +18,11 @@ export interface PrefixStoreOptions {
   maxBytes?: number;
   /** Shortest shared prefix worth restoring. Default 256 tokens. */
   minCommon?: number;
+  /**
+   * The context layout states are only loadable into (KV streams, cache types, flash attention's V
+   * layout): states of another layout are kept apart. Default "" (one layout).
+   */
+  layout?: string;
 }
 
 function commonPrefix(a: Uint32Array, b: readonly Token[]): number {
@@ -37,7 +42,7 @@ export class PrefixStore {
   private readonly minCommon: number;
 
   constructor(root: string, modelHash: string, options: PrefixStoreOptions = {}) {
-    this.dir = path.join(root, modelHash.slice(0, 16));
+    this.dir = path.join(root, modelHash.slice(0, 16), options.layout ?? "");
     this.maxBytes = options.maxBytes ?? 4 * 2 ** 30;
     this.minCommon = options.minCommon ?? 256;
   }
@@ -75,6 +80,12 @@ export class PrefixStore {
   /** Loads a match into `sequence` (replacing what it holds). */
   async restore(sequence: LlamaContextSequence, match: PrefixMatch): Promise<void> {
     await sequence.loadStateFromFile(match.stateFile, { acceptRisk: true });
+  }
+
+  /** Deletes a state that could not be restored (the next long prefill saves a new one). */
+  async discard(match: PrefixMatch): Promise<void> {
+    await rm(match.stateFile, { force: true });
+    await rm(match.stateFile.replace(/\.state$/, ".tokens"), { force: true });
   }
 
   /** Saves what `sequence` holds now; evicts the least recently used states beyond the cap. */

@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ensureFixtureModel } from "../../fixtures/index.js";
@@ -24,6 +24,64 @@ describe("persisted prefix states", () => {
       expect(b.stats.cachedTokens).toBeGreaterThanOrEqual(repo.length);
     } finally {
       await second.dispose();
+    }
+  });
+});
+
+describe("a saved prefix of another engine layout", () => {
+  const repo = "export const value = 42; // a line of repository context\n".repeat(40);
+
+  /** A one-sequence engine (as `spark fix` opens) prefills the repo and saves its state. */
+  async function savedByFix(env: NodeJS.ProcessEnv, modelPath: string): Promise<string> {
+    const fix = await LocalEngine.open({ modelPath, contextSize: 4096, threads: 1, env });
+    await collect(fix, { prompt: fix.tokenize(`${repo}task one: a`), maxTokens: 4 });
+    await fix.dispose();
+    const root = path.join(env.XDG_CACHE_HOME ?? "", "spark", "prefix");
+    const state = readdirSync(root, { recursive: true }).map(String).find((f) => f.endsWith(".state"));
+    if (state === undefined) throw new Error("no state saved");
+    return path.join(root, state);
+  }
+
+  it("a four-sequence engine (as `spark serve` opens) in the same cache answers correctly", async () => {
+    const env = tempCacheEnv();
+    const modelPath = ensureFixtureModel("successor");
+    await savedByFix(env, modelPath);
+    const serve = await LocalEngine.open({ modelPath, contextSize: 4096, threads: 1, sequences: 4, env });
+    try {
+      const b = await collect(serve, { prompt: serve.tokenize(`${repo}task two: a`), maxTokens: 4, sequence: 2 });
+      expect(b.text).toBe("bcde");
+    } finally {
+      await serve.dispose();
+    }
+  });
+
+  it("a state that cannot be restored is skipped and replaced, never a failed request", async () => {
+    const env = tempCacheEnv();
+    const modelPath = ensureFixtureModel("successor");
+    const state = await savedByFix(env, modelPath);
+    // As an older Spark kept them: the one-sequence state where the four-sequence engine looks.
+    const layoutDir = path.dirname(state);
+    const serveDir = path.join(path.dirname(layoutDir), path.basename(layoutDir).replace(/^s1-/, "s4-"));
+    cpSync(layoutDir, serveDir, { recursive: true });
+    const planted = path.join(serveDir, path.basename(state));
+    const serve = await LocalEngine.open({ modelPath, contextSize: 4096, threads: 1, sequences: 4, env });
+    try {
+      const b = await collect(serve, { prompt: serve.tokenize(`${repo}task two: a`), maxTokens: 4 });
+      expect(b.text).toBe("bcde");
+      expect(b.stats.cachedTokens).toBe(0);
+      expect(existsSync(planted)).toBe(false);
+      expect(readdirSync(serveDir).filter((f) => f.endsWith(".state"))).toHaveLength(1);
+      // The replacement restores: a fresh engine of this layout finds it.
+      const again = await LocalEngine.open({ modelPath, contextSize: 4096, threads: 1, sequences: 4, env });
+      try {
+        const c = await collect(again, { prompt: again.tokenize(`${repo}task three: a`), maxTokens: 4 });
+        expect(c.text).toBe("bcde");
+        expect(c.stats.cachedTokens).toBeGreaterThanOrEqual(repo.length);
+      } finally {
+        await again.dispose();
+      }
+    } finally {
+      await serve.dispose();
     }
   });
 });
