@@ -83,7 +83,7 @@ function codeText(lines: number, seed: number): string {
 type Tokenize = (text: string) => Token[];
 
 /** `count` tokens of code-like text (different `seed`, different text). */
-function codeTokens(tokenize: Tokenize, count: number, seed: number): Token[] {
+export function codeTokens(tokenize: Tokenize, count: number, seed: number): Token[] {
   let lines = Math.ceil(count / 8) + 8;
   for (;;) {
     const tokens = tokenize(codeText(lines, seed));
@@ -103,7 +103,7 @@ export function copyEditTask(tokenize: Tokenize, fileTokens: number): { prompt: 
   return { prompt: [...codeTokens(tokenize, 64, 3), ...file, ...codeTokens(tokenize, 24, 5)], edited };
 }
 
-async function run(engine: LocalEngine, request: Parameters<LocalEngine["generate"]>[0]): Promise<{ tokens: number; text: string; stats: GenerationStats }> {
+export async function run(engine: LocalEngine, request: Parameters<LocalEngine["generate"]>[0]): Promise<{ tokens: number; text: string; stats: GenerationStats }> {
   let text = "";
   let stats: GenerationStats | undefined;
   for await (const ev of engine.generate(request)) {

@@ -11,6 +11,7 @@ export interface LlamaBenchResult {
 interface LlamaBenchRow {
   n_prompt?: number;
   n_gen?: number;
+  n_depth?: number;
   avg_ts?: number;
 }
 
@@ -22,12 +23,34 @@ export interface LlamaBenchContext {
   batchSize: number;
 }
 
-/** What llama-bench runs: `-p prompt -n gen -r repetitions`. */
+/** What llama-bench runs: `-p prompt -n gen -r repetitions [-d depths]`. */
 export interface LlamaBenchRun {
   prompt: number;
   gen: number;
   repetitions: number;
+  /** Context depths (tokens already in the KV cache) each test runs at. Default: llama-bench's (0). */
+  depths?: readonly number[];
 }
+
+async function llamaBenchRows(binary: string, modelPath: string, threads: number, context: LlamaBenchContext, run: LlamaBenchRun, signal?: AbortSignal): Promise<LlamaBenchRow[]> {
+  let stdout: string;
+  const settings = ["-fa", context.flashAttention ? "1" : "0", "-ctk", context.kvKeyType.toLowerCase(), "-ctv", context.kvValueType.toLowerCase(), "-ub", String(context.batchSize)];
+  const depths = run.depths && run.depths.length > 0 ? ["-d", run.depths.join(",")] : [];
+  try {
+    const args = ["-m", modelPath, "-t", String(threads), "-p", String(run.prompt), "-n", String(run.gen), "-r", String(run.repetitions), ...depths, ...settings, "-o", "json"];
+    const result = await execa(binary, args, { cancelSignal: signal, env: { OMP_NUM_THREADS: String(threads) } });
+    stdout = result.stdout;
+  } catch (err) {
+    throw new UsageError(`llama-bench failed: ${err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)}`);
+  }
+  try {
+    return JSON.parse(stdout) as LlamaBenchRow[];
+  } catch {
+    throw new UsageError("llama-bench printed no JSON (is it llama.cpp's llama-bench?)");
+  }
+}
+
+const tenths = (n: number | undefined): number => Math.round((n ?? 0) * 10) / 10;
 
 /**
  * Runs llama.cpp's `llama-bench` with our context settings and returns its tok/s (0 for a test
@@ -41,24 +64,30 @@ export async function runLlamaBench(
   run: LlamaBenchRun = { prompt: 512, gen: 128, repetitions: 3 },
   signal?: AbortSignal,
 ): Promise<LlamaBenchResult> {
-  let stdout: string;
-  const settings = ["-fa", context.flashAttention ? "1" : "0", "-ctk", context.kvKeyType.toLowerCase(), "-ctv", context.kvValueType.toLowerCase(), "-ub", String(context.batchSize)];
-  try {
-    const args = ["-m", modelPath, "-t", String(threads), "-p", String(run.prompt), "-n", String(run.gen), "-r", String(run.repetitions), ...settings, "-o", "json"];
-    const result = await execa(binary, args, { cancelSignal: signal, env: { OMP_NUM_THREADS: String(threads) } });
-    stdout = result.stdout;
-  } catch (err) {
-    throw new UsageError(`llama-bench failed: ${err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)}`);
-  }
-  let rows: LlamaBenchRow[];
-  try {
-    rows = JSON.parse(stdout) as LlamaBenchRow[];
-  } catch {
-    throw new UsageError("llama-bench printed no JSON (is it llama.cpp's llama-bench?)");
-  }
+  const rows = await llamaBenchRows(binary, modelPath, threads, context, run, signal);
   const pp = rows.find((r) => (r.n_prompt ?? 0) > 0 && (r.n_gen ?? 0) === 0);
   const tg = rows.find((r) => (r.n_gen ?? 0) > 0 && (r.n_prompt ?? 0) === 0);
-  return { pp512: Math.round((pp?.avg_ts ?? 0) * 10) / 10, tg128: Math.round((tg?.avg_ts ?? 0) * 10) / 10 };
+  return { pp512: tenths(pp?.avg_ts), tg128: tenths(tg?.avg_ts) };
+}
+
+/**
+ * llama-bench's decode (`tg`, `gen` tokens) at each context depth (`-d`): tok/s by depth, 0 for a
+ * depth it did not report.
+ */
+export async function runLlamaBenchDepths(
+  binary: string,
+  modelPath: string,
+  threads: number,
+  context: LlamaBenchContext,
+  depths: readonly number[],
+  gen: number,
+  repetitions = 1,
+  signal?: AbortSignal,
+): Promise<Record<number, number>> {
+  const rows = await llamaBenchRows(binary, modelPath, threads, context, { prompt: 0, gen, repetitions, depths }, signal);
+  const out: Record<number, number> = {};
+  for (const d of depths) out[d] = tenths(rows.find((r) => (r.n_gen ?? 0) > 0 && (r.n_prompt ?? 0) === 0 && (r.n_depth ?? 0) === d)?.avg_ts);
+  return out;
 }
 
 /** Decode speeds measured in alternation, and the ratio read off them. */

@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareDecode, runLlamaBench } from "../../src/bench/llama-bench.js";
+import { compareDecodeAtDepths } from "../../src/bench/depth-decode.js";
+import { compareDecode, runLlamaBench, runLlamaBenchDepths } from "../../src/bench/llama-bench.js";
 
 const context = { flashAttention: false, kvKeyType: "Q8_0", kvValueType: "F16", batchSize: 128 };
 
@@ -27,6 +28,39 @@ describe("runLlamaBench", () => {
   it("says so in one line when the binary prints no JSON", async () => {
     const fake = fakeLlamaBench("usage: something else");
     await expect(runLlamaBench(fake.binary, "/m.gguf", 2, context)).rejects.toThrow("llama-bench printed no JSON");
+  });
+});
+
+describe("runLlamaBenchDepths", () => {
+  it("runs tg at each depth with our settings and reads the rate by depth", async () => {
+    const rows = [
+      { n_prompt: 0, n_gen: 128, n_depth: 0, avg_ts: 45.04 },
+      { n_prompt: 0, n_gen: 128, n_depth: 4096, avg_ts: 30.66 },
+    ];
+    const fake = fakeLlamaBench(JSON.stringify(rows));
+    expect(await runLlamaBenchDepths(fake.binary, "/m.gguf", 2, context, [0, 4096, 16384], 128)).toEqual({ 0: 45, 4096: 30.7, 16384: 0 });
+    expect(fake.args().join(" ")).toBe("-m /m.gguf -t 2 -p 0 -n 128 -r 1 -d 0,4096,16384 -fa 0 -ctk q8_0 -ctv f16 -ub 128 -o json");
+  });
+});
+
+describe("compareDecodeAtDepths", () => {
+  it("measures ours ascending, theirs, ours descending, and compares the mean of ours at each depth", async () => {
+    const calls: string[] = [];
+    const ours = [{ 0: 40, 4096: 28 }, { 0: 44, 4096: 32 }];
+    const result = await compareDecodeAtDepths(
+      async (order) => {
+        calls.push(`ours ${order}`);
+        return ours.shift() ?? {};
+      },
+      async () => {
+        calls.push("theirs");
+        return { 0: 42, 4096: 40 };
+      },
+      [0, 4096],
+    );
+    expect(calls).toEqual(["ours ascending", "theirs", "ours descending"]);
+    expect(result.ours).toEqual({ 0: [40, 44], 4096: [28, 32] });
+    expect(result.ratio).toEqual({ 0: 1, 4096: 0.75 });
   });
 });
 

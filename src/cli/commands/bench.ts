@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { ensureFixtureModel } from "../../../fixtures/index.js";
 import { UsageError } from "../../errors.js";
 import { measureDecode, runBench } from "../../bench/bench-run.js";
-import { compareDecode, runLlamaBench } from "../../bench/llama-bench.js";
+import { compareDecodeAtDepths, DEFAULT_DEPTHS, measureDecodeAtDepths } from "../../bench/depth-decode.js";
+import { compareDecode, runLlamaBench, runLlamaBenchDepths } from "../../bench/llama-bench.js";
 import { describePlan, gib } from "../../inference/index.js";
 import { LocalEngine } from "../../inference/runtime.js";
 import { resolveModel } from "../../models/index.js";
@@ -16,6 +17,13 @@ interface BenchFlags {
   context?: number;
   threads?: number;
   compareLlamaBench?: string;
+  depths?: number[];
+}
+
+function depthList(value: string): number[] {
+  const depths = value.split(",").map((v) => Number(v.trim()));
+  if (depths.some((d) => !Number.isInteger(d) || d < 0)) throw new UsageError(`--depths wants token counts like 0,4096,16384 (got ${value})`);
+  return depths;
 }
 
 /** `--full`: one cold prefill up to the whole 128k context (less what the TTFT tail needs). */
@@ -32,6 +40,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option("--context <n>", "context size (default: the wafer plan's)", positiveInt)
     .option("--threads <n>", "threads (default: tuned)", positiveInt)
     .option("--compare-llama-bench <path>", "also run llama.cpp's llama-bench on the same file and threads")
+    .option("--depths <list>", "context depths to decode at (default 0,4096,16384)", depthList)
     .action(async (flags: BenchFlags) => {
       const log = (line: string): void => void ctx.stderr.write(`${line}\n`);
       let modelPath: string;
@@ -51,6 +60,14 @@ export function registerBench(program: Command, ctx: CliContext): void {
         log(`model: ${modelName} (${engine.facts.quantization}, ${gib(engine.facts.fileSizeBytes)}), loaded in ${Math.round(performance.now() - loadStarted)} ms`);
         for (const line of describePlan(engine.plan)) log(`  ${line}`);
         const result = await runBench(engine, { prefillSizes: flags.full ? FULL_SIZES : undefined, onStep: (l) => log(`  ${l}`), signal: ctx.signal });
+        const depths = (flags.depths ?? [...DEFAULT_DEPTHS]).filter((d) => {
+          if (d + 512 <= engine.plan.contextSize) return true;
+          log(`  decode at depth ${d}: skipped (context ${engine.plan.contextSize})`);
+          return false;
+        });
+        const ourDepths = (order: "ascending" | "descending"): Promise<Record<number, number>> => measureDecodeAtDepths(engine, depths, 128, order, ctx.signal);
+        let decodeAtDepth: Record<number, number>;
+        let depthComparison: Record<string, unknown> = {};
         let comparison: Record<string, number> = {};
         if (flags.compareLlamaBench) {
           log("running llama-bench on the same model and threads…");
@@ -70,14 +87,22 @@ export function registerBench(program: Command, ctx: CliContext): void {
           };
           log(`  llama-bench: pp512 ${theirPrefill.pp512} tok/s; tg128 ${decode.theirs.join(" / ")} tok/s, ours around each ${decode.ours.join(" / ")} tok/s`);
           log(`  ours/theirs: prefill ${comparison.prefillRatio}×, decode ${comparison.decodeRatio}× (median of ${decode.ratios.map((r) => round2(r)).join(", ")})`);
+          log(`decode at depths ${depths.join(", ")}, ours before and after llama-bench tg128 -d (same settings)…`);
+          const atDepths = await compareDecodeAtDepths(ourDepths, () => runLlamaBenchDepths(bin, modelPath, engine.plan.threads, engine.plan, depths, 128, 1, ctx.signal), depths);
+          for (const d of depths) log(`  depth ${d}: ours ${atDepths.ours[d]?.join(" / ")} tok/s, llama-bench ${atDepths.theirs[d]} tok/s: ${atDepths.ratio[d]}×`);
+          decodeAtDepth = Object.fromEntries(depths.map((d) => [d, round2(mean(atDepths.ours[d] ?? []))]));
+          depthComparison = { llamaBenchAtDepth: atDepths.theirs, decodeRatioAtDepth: atDepths.ratio };
+        } else {
+          decodeAtDepth = await ourDepths("ascending");
+          for (const d of depths) log(`  decode at depth ${d}: ${decodeAtDepth[d]} tok/s`);
         }
-        const summary = { model: modelName, ...result, ...comparison, restoredVsColdTtft: result.coldTtftMs > 0 ? Math.round((result.restoredTtftMs / result.coldTtftMs) * 10000) / 10000 : 0 };
+        const summary = { model: modelName, ...result, decodeAtDepth, ...comparison, ...depthComparison, restoredVsColdTtft: result.coldTtftMs > 0 ? Math.round((result.restoredTtftMs / result.coldTtftMs) * 10000) / 10000 : 0 };
         if (flags.json) ctx.stdout.write(`${JSON.stringify(summary)}\n`);
         else {
           ctx.stdout.write(
             [
               `prefill   ${Object.entries(result.prefill).map(([n, tps]) => `${n}: ${tps} tok/s`).join(", ")}`,
-              `decode    ${result.decodeTps} tok/s (threads ${result.threads})`,
+              `decode    ${result.decodeTps} tok/s (threads ${result.threads}); at depth ${depths.map((d) => `${d}: ${decodeAtDepth[d]}`).join(", ")} tok/s`,
               `spec edit ${result.specTps} tok/s vs ${result.plainEditTps} plain: ${result.specSpeedup}× (identical output: ${result.outputIdentical})`,
               `TTFT      cold ${result.coldTtftMs} ms, warm ${result.warmTtftMs} ms, restored ${result.restoredTtftMs} ms`,
               `context   ${result.contextSize} tokens, KV ${result.kvCacheType} ${gib(result.contextMemoryBytes)}`,
