@@ -120,6 +120,8 @@ for (const [n, commit] of commits.entries()) {
   // this context depth; each variant's full schedule is then priced with it.
   const samples: StepSample[] = [];
   const pending: { row: ReplayRow; schedule: Schedule; prompt: Token[]; target: Token[]; source: Token[] | null }[] = [];
+  /** Per format, the plain window's real milliseconds per token (what the draft-model run is set beside). */
+  const plainMsPerToken = new Map<FormatName, number>();
   for (const format of formatNames) {
     const prompt = prompts.get(format) as Token[];
     const target = engine.tokenize(answerText(commit, format));
@@ -139,12 +141,14 @@ for (const [n, commit] of commits.entries()) {
       const timedTarget = target.slice(skip, skip + (window.covered[Math.min(stepCap, window.steps) - 1] ?? 0));
       const expect = await lookupSchedule(windowPrompt, source, timedTarget, frozenCost);
       const run = await timedRun(windowPrompt, timedTarget, lookup, samples, prompt, frozenCost);
+      if (!lookup) plainMsPerToken.set(format, run.ms / Math.max(1, timedTarget.length));
       const identical = sameTokens(run.tokens, timedTarget) && run.proposed === expect.proposed && run.accepted === expect.accepted;
       pending.push({ row: { ...base, speculation, steps: 0, draftProposed: 0, draftAccepted: 0, tps: 0, timeToEditMs: 0, identical }, schedule: full, prompt, target, source });
     }
     if (draftModelPath) {
       // Draft-model acceptance depends on the draft model, so its schedule cannot be computed:
-      // the first --steps·2 tokens run for real and the rest is extrapolated at the same rate.
+      // the first --steps·2 tokens run for real (speculation pricing steps as measured online)
+      // and the rest is extrapolated at the same rate.
       const timedTarget = target.slice(0, Math.min(target.length, stepCap * 2));
       const run = await timedRun(prompt, timedTarget, "draft-model");
       const scale = target.length / timedTarget.length;
@@ -183,7 +187,13 @@ for (const [n, commit] of commits.entries()) {
   }
   for (const { row } of pending) {
     const none = pending.find((p) => p.row.format === row.format && p.row.speculation === "none")?.row;
-    row.speedup = none && none.tps > 0 ? Math.round((row.tps / none.tps) * 100) / 100 : 1;
+    if (row.speculation === "draft-model") {
+      // Timed for real, so set beside the plain window's real time (both include the same
+      // one-token prompt step), not beside the fitted price.
+      const plainMs = plainMsPerToken.get(row.format as FormatName) ?? 0;
+      const ms = row.tps > 0 ? 1000 / row.tps : 0;
+      row.speedup = ms > 0 && plainMs > 0 ? Math.round((plainMs / ms) * 100) / 100 : 1;
+    } else row.speedup = none && none.tps > 0 ? Math.round((row.tps / none.tps) * 100) / 100 : 1;
     rows.push(row);
   }
   frozenCost = cost;
