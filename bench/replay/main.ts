@@ -102,9 +102,11 @@ function sameTokens(a: readonly Token[], b: readonly Token[]): boolean {
 
 const rows: ReplayRow[] = [];
 const started = performance.now();
-// The price speculation's policy runs the timed windows at (fixed, so their schedule is exact):
-// the previous commit's fit; the first commit runs at costs measured on this VM at a quiet moment.
-let frozenCost: StepCost = { alphaMs: 35, betaMs: 20 };
+// The price speculation's policy runs the timed windows at: fixed, so their schedule is exact, and
+// cheap for drafted tokens, so every commit times drafted steps of several sizes (a window priced
+// at the last fit drafted nothing once that fit said drafting cannot pay, and then β had no steps
+// to be fitted on).
+const windowCost: StepCost = { alphaMs: 10, betaMs: 1 };
 await engine.clearSequence();
 for (const [n, commit] of commits.entries()) {
   // No clearing between commits: the fixed system prompt stays cached, as it does in Spark.
@@ -120,8 +122,6 @@ for (const [n, commit] of commits.entries()) {
   // this context depth; each variant's full schedule is then priced with it.
   const samples: StepSample[] = [];
   const pending: { row: ReplayRow; schedule: Schedule; prompt: Token[]; target: Token[]; source: Token[] | null }[] = [];
-  /** Per format, the plain window's real milliseconds per token (what the draft-model run is set beside). */
-  const plainMsPerToken = new Map<FormatName, number>();
   for (const format of formatNames) {
     const prompt = prompts.get(format) as Token[];
     const target = engine.tokenize(answerText(commit, format));
@@ -130,18 +130,17 @@ for (const [n, commit] of commits.entries()) {
     for (const speculation of ["none", "lookup"] as const) {
       const lookup = speculation === "lookup";
       const source = lookup ? prompt : null;
-      const full = await lookupSchedule(prompt, source, target, frozenCost);
+      const full = await lookupSchedule(prompt, source, target, windowCost);
       // The timed window starts where drafting does (the opening sentence has nothing to copy):
       // the target up to there is prefilled after the prompt, and a fresh drafter on the same
       // source continues, whose schedule is computed the same way.
       const firstDraft = lookup ? full.batchSizes.findIndex((b) => b > 1) : 0;
       const skip = firstDraft > 0 ? (full.covered[firstDraft - 1] ?? 0) : 0;
       const windowPrompt = [...prompt, ...target.slice(0, skip)];
-      const window = await lookupSchedule(windowPrompt, source, target.slice(skip), frozenCost);
+      const window = await lookupSchedule(windowPrompt, source, target.slice(skip), windowCost);
       const timedTarget = target.slice(skip, skip + (window.covered[Math.min(stepCap, window.steps) - 1] ?? 0));
-      const expect = await lookupSchedule(windowPrompt, source, timedTarget, frozenCost);
-      const run = await timedRun(windowPrompt, timedTarget, lookup, samples, prompt, frozenCost);
-      if (!lookup) plainMsPerToken.set(format, run.ms / Math.max(1, timedTarget.length));
+      const expect = await lookupSchedule(windowPrompt, source, timedTarget, windowCost);
+      const run = await timedRun(windowPrompt, timedTarget, lookup, samples, prompt, windowCost);
       const identical = sameTokens(run.tokens, timedTarget) && run.proposed === expect.proposed && run.accepted === expect.accepted;
       pending.push({ row: { ...base, speculation, steps: 0, draftProposed: 0, draftAccepted: 0, tps: 0, timeToEditMs: 0, identical }, schedule: full, prompt, target, source });
     }
@@ -150,6 +149,8 @@ for (const [n, commit] of commits.entries()) {
       // the first --steps·2 tokens run for real (speculation pricing steps as measured online)
       // and the rest is extrapolated at the same rate.
       const timedTarget = target.slice(0, Math.min(target.length, stepCap * 2));
+      // Set beside a plain run of the same window, also timed for real, just before it.
+      const plainMs = (await timedRun(prompt, timedTarget, false)).ms;
       const run = await timedRun(prompt, timedTarget, "draft-model");
       const scale = target.length / timedTarget.length;
       const decodeMs = (run.ms / timedTarget.length) * target.length;
@@ -161,6 +162,7 @@ for (const [n, commit] of commits.entries()) {
           draftProposed: Math.round(run.proposed * scale),
           draftAccepted: Math.round(run.accepted * scale),
           tps: Math.round((target.length / (decodeMs / 1000)) * 10) / 10,
+          speedup: Math.round((plainMs / run.ms) * 100) / 100,
           timeToEditMs: Math.round(prefillMs + decodeMs),
           identical: sameTokens(run.tokens, timedTarget),
         },
@@ -187,16 +189,9 @@ for (const [n, commit] of commits.entries()) {
   }
   for (const { row } of pending) {
     const none = pending.find((p) => p.row.format === row.format && p.row.speculation === "none")?.row;
-    if (row.speculation === "draft-model") {
-      // Timed for real, so set beside the plain window's real time (both include the same
-      // one-token prompt step), not beside the fitted price.
-      const plainMs = plainMsPerToken.get(row.format as FormatName) ?? 0;
-      const ms = row.tps > 0 ? 1000 / row.tps : 0;
-      row.speedup = ms > 0 && plainMs > 0 ? Math.round((plainMs / ms) * 100) / 100 : 1;
-    } else row.speedup = none && none.tps > 0 ? Math.round((row.tps / none.tps) * 100) / 100 : 1;
+    if (row.speculation !== "draft-model") row.speedup = none && none.tps > 0 ? Math.round((row.tps / none.tps) * 100) / 100 : 1;
     rows.push(row);
   }
-  frozenCost = cost;
   const last = pending.filter((p) => p.row.speculation === "lookup").map((p) => p.row);
   log(`[${n + 1}/${commits.length}] ${commit.path} (${commit.before.length} B, prompt ${first.length} tok): step ${cost.alphaMs.toFixed(0)} + ${cost.betaMs.toFixed(1)}·batch ms; ${last.map((r) => `${r.format} ${r.speedup}×`).join(", ")} — ${Math.round((performance.now() - started) / 1000)} s`);
 }

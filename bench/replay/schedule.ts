@@ -1,5 +1,7 @@
 import { FixedStepCost, PromptLookupDrafter, Speculator, type PromptLookupOptions, type SpeculatorOptions, type StepCost } from "../../src/inference/index.js";
 
+import { median } from "../../src/median.js";
+
 export type { StepCost };
 
 /** Verification steps of a teacher-forced decode. */
@@ -57,10 +59,21 @@ export interface StepSample {
 }
 
 /**
- * Least-squares fit of ms = α + β·batch over timed steps (plain steps give batch 1, speculative
- * ones larger batches). With a single batch size, β is 0 and α the mean.
+ * Fit of ms = α + β·batch over timed steps, robust to the outliers a shared VM produces: α + β is
+ * the median plain step (batch 1), β the median over drafted steps of what each cost beyond a
+ * plain step per extra token. (A least-squares line through a dozen steps on a busy 2-vCPU VM came
+ * out as 0 + 88·batch for one commit and 86 + 0·batch for the next, pricing speculation as
+ * hopeless and as free in turn.) Without plain steps it falls back to least squares; with a single
+ * batch size β is 0.
  */
 export function fitStepCost(samples: readonly StepSample[]): StepCost {
+  const plain = samples.filter((s) => s.batch === 1).map((s) => s.ms);
+  const drafted = samples.filter((s) => s.batch > 1);
+  if (plain.length > 0) {
+    const step = median(plain);
+    const beta = drafted.length > 0 ? Math.max(0, median(drafted.map((s) => (s.ms - step) / (s.batch - 1)))) : 0;
+    return { alphaMs: Math.max(0, step - beta), betaMs: beta };
+  }
   const n = samples.length;
   if (n === 0) return { alphaMs: 0, betaMs: 0 };
   const mx = samples.reduce((a, s) => a + s.batch, 0) / n;

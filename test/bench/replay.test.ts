@@ -33,6 +33,10 @@ describe("replay schedule", () => {
     expect(cost.betaMs).toBeCloseTo(10);
     expect(scheduleCostMs(cost, { steps: 2, proposed: 16, accepted: 16, covered: [17, 18], batchSizes: [17, 1] })).toBeCloseTo(2 * 40 + 18 * 10);
     expect(fitStepCost([{ batch: 1, ms: 50 }, { batch: 1, ms: 70 }])).toEqual({ alphaMs: 60, betaMs: 0 });
+    // One step slowed down by the neighbours does not tilt the line.
+    const noisy = fitStepCost([...[1, 1, 1, 17, 17, 33].map((batch) => ({ batch, ms: 40 + 10 * batch })), { batch: 1, ms: 400 }, { batch: 33, ms: 3000 }]);
+    expect(noisy.alphaMs).toBeCloseTo(40);
+    expect(noisy.betaMs).toBeCloseTo(10);
   });
 });
 
