@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareDecodeAtDepths } from "../../src/bench/depth-decode.js";
+import { sweepKvChoices } from "../../src/bench/kv-sweep.js";
 import { compareDecode, runLlamaBench, runLlamaBenchDepths } from "../../src/bench/llama-bench.js";
 
 const context = { flashAttention: false, kvKeyType: "Q8_0", kvValueType: "F16", batchSize: 128 };
@@ -40,6 +41,24 @@ describe("runLlamaBenchDepths", () => {
     const fake = fakeLlamaBench(JSON.stringify(rows));
     expect(await runLlamaBenchDepths(fake.binary, "/m.gguf", 2, context, [0, 4096, 16384], 128)).toEqual({ 0: 45, 4096: 30.7, 16384: 0 });
     expect(fake.args().join(" ")).toBe("-m /m.gguf -t 2 -p 0 -n 128 -r 1 -d 0,4096,16384 -fa 0 -ctk q8_0 -ctv f16 -ub 128 -o json");
+  });
+});
+
+describe("sweepKvChoices", () => {
+  it("runs every flash-attention / KV choice the model allows and names the fastest per depth", async () => {
+    const fake = fakeLlamaBench(JSON.stringify([{ n_prompt: 0, n_gen: 64, n_depth: 4096, avg_ts: 30 }]));
+    const lines: string[] = [];
+    const rows = await sweepKvChoices(fake.binary, "/m.gguf", { threads: 2, batchSize: 128 }, 64, [4096], undefined, (l) => lines.push(l));
+    expect(rows.map((r) => [r.flashAttention, r.kvKeyType, r.kvValueType])).toEqual([
+      [false, "F16", "F16"],
+      [true, "F16", "F16"],
+      [false, "Q8_0", "F16"],
+      [true, "Q8_0", "Q8_0"],
+    ]);
+    expect(fake.args().join(" ")).toBe("-m /m.gguf -t 2 -p 0 -n 64 -r 1 -d 4096 -fa 1 -ctk q8_0 -ctv q8_0 -ub 128 -o json");
+    expect(lines.at(-1)).toMatch(/^fastest at depth 4096: flash attention off, K\/V f16\/f16$/);
+    // A head size q8_0 cannot hold: only the f16 choices.
+    expect(await sweepKvChoices(fake.binary, "/m.gguf", { threads: 2, batchSize: 128 }, 40, [4096], undefined, () => undefined)).toHaveLength(2);
   });
 });
 

@@ -3,6 +3,7 @@ import { ensureFixtureModel } from "../../../fixtures/index.js";
 import { UsageError } from "../../errors.js";
 import { measureDecode, runBench } from "../../bench/bench-run.js";
 import { compareDecodeAtDepths, DEFAULT_DEPTHS, measureDecodeAtDepths } from "../../bench/depth-decode.js";
+import { sweepKvChoices, type KvSweepRow } from "../../bench/kv-sweep.js";
 import { compareDecode, runLlamaBench, runLlamaBenchDepths } from "../../bench/llama-bench.js";
 import { describePlan, gib } from "../../inference/index.js";
 import { LocalEngine } from "../../inference/runtime.js";
@@ -18,6 +19,7 @@ interface BenchFlags {
   threads?: number;
   compareLlamaBench?: string;
   depths?: number[];
+  kvSweep?: boolean;
 }
 
 function depthList(value: string): number[] {
@@ -41,6 +43,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option("--threads <n>", "threads (default: tuned)", positiveInt)
     .option("--compare-llama-bench <path>", "also run llama.cpp's llama-bench on the same file and threads")
     .option("--depths <list>", "context depths to decode at (default 0,4096,16384)", depthList)
+    .option("--kv-sweep", "with --compare-llama-bench: llama-bench's decode at each depth for each flash-attention and KV-cache choice")
     .action(async (flags: BenchFlags) => {
       const log = (line: string): void => void ctx.stderr.write(`${line}\n`);
       let modelPath: string;
@@ -96,7 +99,13 @@ export function registerBench(program: Command, ctx: CliContext): void {
           decodeAtDepth = await ourDepths("ascending");
           for (const d of depths) log(`  decode at depth ${d}: ${decodeAtDepth[d]} tok/s`);
         }
-        const summary = { model: modelName, ...result, decodeAtDepth, ...comparison, ...depthComparison, restoredVsColdTtft: result.coldTtftMs > 0 ? Math.round((result.restoredTtftMs / result.coldTtftMs) * 10000) / 10000 : 0 };
+        let kvSweep: KvSweepRow[] | undefined;
+        if (flags.kvSweep) {
+          if (!flags.compareLlamaBench) throw new UsageError("--kv-sweep runs llama-bench: give --compare-llama-bench PATH");
+          log(`llama-bench decode at depths ${depths.join(", ")} for each flash-attention / KV-cache choice…`);
+          kvSweep = await sweepKvChoices(flags.compareLlamaBench, modelPath, engine.plan, engine.facts.headSize, depths, ctx.signal, (l) => log(`  ${l}`));
+        }
+        const summary = { model: modelName, ...result, decodeAtDepth, ...comparison, ...depthComparison, ...(kvSweep ? { kvSweep } : {}), restoredVsColdTtft: result.coldTtftMs > 0 ? Math.round((result.restoredTtftMs / result.coldTtftMs) * 10000) / 10000 : 0 };
         if (flags.json) ctx.stdout.write(`${JSON.stringify(summary)}\n`);
         else {
           ctx.stdout.write(
