@@ -91,15 +91,18 @@ describe("spark serve: OpenAI-compatible API", () => {
     const exact = await client.chat.completions.create({ model: "any", messages: user("predict"), max_tokens: 40, prediction: { type: "content", content: chatAnswer(40) } });
     expect(exact.choices[0]?.message.content).toBe(chatAnswer(40));
     const details = exact.usage?.completion_tokens_details;
-    expect(details?.accepted_prediction_tokens).toBeGreaterThanOrEqual(30);
+    // How many drafts a step sends is priced on the step costs measured so far (this machine, its
+    // load), so only that a right prediction is used and never rejected holds everywhere.
+    expect(details?.accepted_prediction_tokens).toBeGreaterThan(0);
     expect(details?.rejected_prediction_tokens).toBe(0);
 
-    // The prediction goes wrong after 10 characters: the rest of its drafts are rejected, output unchanged.
+    // The prediction goes wrong after 10 characters: drafts help up to there, output unchanged.
+    // (Whether a wrong draft is sent at all is the same priced choice: rejections are counted, not required.)
     const wrong = await client.chat.completions.create({ model: "any", messages: user("predict!"), max_tokens: 40, prediction: { type: "content", content: `${chatAnswer(10)}${"xyz".repeat(10)}` } });
     expect(wrong.choices[0]?.message.content).toBe(chatAnswer(40));
     const w = wrong.usage?.completion_tokens_details;
     expect(w?.accepted_prediction_tokens).toBeGreaterThan(0);
-    expect(w?.rejected_prediction_tokens).toBeGreaterThan(0);
+    expect(w?.accepted_prediction_tokens).toBeLessThanOrEqual(10);
     const timings = (wrong as unknown as { timings: { draft_n: number; draft_n_accepted: number } }).timings;
     expect((w?.accepted_prediction_tokens ?? 0) + (w?.rejected_prediction_tokens ?? 0)).toBe(timings.draft_n);
     expect(w?.accepted_prediction_tokens).toBe(timings.draft_n_accepted);

@@ -25,7 +25,7 @@ describe("drafts under a grammar", () => {
   it("a grammar forcing a copy of the prompt accepts nearly every draft, and the text is the copy", async () => {
     const file = fileText(30);
     const prompt = engine.tokenize(`${file}\nRewrite the file above.\n`);
-    const { text, stats } = await collect(engine, { prompt, grammar: exactTextGrammar(file), maxTokens: 4000 });
+    const { text, stats } = await collect(engine, { prompt, grammar: exactTextGrammar(file), maxTokens: 4000, stepCost: { alphaMs: 10, betaMs: 0.2 } });
     expect(text).toBe(file);
     // The model's own greedy choice is never the file's next byte, so every accepted draft is the
     // grammar-constrained choice (verified as llama.cpp's common_sampler_sample_and_accept_n does).

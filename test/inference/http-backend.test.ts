@@ -69,7 +69,8 @@ describe("HTTP backend against spark serve", () => {
     const backend = await openHttpBackend({ endpoint: `${server.url}/`, apiKey: "k" });
     const predicted = await run(backend, { messages: [{ role: "user", content: "p" }], maxTokens: 30, prediction: chatAnswer(30) });
     expect(predicted.text).toBe(chatAnswer(30));
-    expect(predicted.stats.draftAccepted).toBeGreaterThanOrEqual(20);
+    // How much of it is sent is priced on the server's measured step costs; some always is.
+    expect(predicted.stats.draftAccepted).toBeGreaterThan(0);
     expect(predicted.stats.draftProposed).toBe(predicted.stats.draftAccepted);
     const forced = await run(backend, { messages: [{ role: "user", content: "g" }], maxTokens: 30, grammar: 'root ::= "ok!"' });
     expect(forced.text).toBe("ok!");
