@@ -1,3 +1,5 @@
+import { firstMessages } from "../../src/agent/prompt.js";
+import { renderFileBlock } from "../../src/agent/packer/render.js";
 import { formats, type FormatName } from "../../src/edits/index.js";
 import { writeSearchReplace, writeUdiff, writeWhole } from "../edits-replay/writers.js";
 import type { Commit } from "./commits.js";
@@ -14,3 +16,17 @@ export function answerText(commit: Commit, format: FormatName): string {
       return lead + formats.udiff.render([writeUdiff(commit.path, commit.before, commit.after)]);
   }
 }
+
+/** The chat messages Spark sends for this commit's task in `format` (the lean first turn). */
+export function promptMessages(commit: Commit, format: FormatName): ReturnType<typeof firstMessages> {
+  return firstMessages({ context: renderFileBlock(commit.path, commit.before), task: commit.message.split("\n")[0] ?? "", format });
+}
+
+/** The data-set options the replay and its simulation share. */
+export const commitOptions = {
+  limit: { type: "string", default: "40" },
+  data: { type: "string" },
+  model: { type: "string", default: "qwen05b-q8_0" },
+  formats: { type: "string", default: "whole,search-replace,udiff" },
+  "max-bytes": { type: "string", default: "5000" },
+} as const;

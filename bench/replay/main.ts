@@ -15,12 +15,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Token } from "node-llama-cpp";
 import { ensureFixtureModel, isFixtureModelName, repoRoot } from "../../fixtures/index.js";
-import { firstMessages } from "../../src/agent/prompt.js";
-import { renderFileBlock } from "../../src/agent/packer/render.js";
 import type { FormatName } from "../../src/edits/index.js";
-import { describeKvTypes } from "../../src/inference/index.js";
+import { describeKvTypes, lineBreaksOf } from "../../src/inference/index.js";
 import { chatPromptTokens, LocalEngine } from "../../src/inference/runtime.js";
-import { answerText } from "./answers.js";
+import { answerText, commitOptions, promptMessages } from "./answers.js";
 import { renderChart } from "./chart.js";
 import { commitsFile, readCommits, selectCommits } from "./commits.js";
 import { median } from "../../src/median.js";
@@ -29,12 +27,8 @@ import { fitStepCost, lookupSchedule, scheduleCostMs, type Schedule, type StepCo
 
 const { values: args } = parseArgs({
   options: {
-    limit: { type: "string", default: "40" },
-    data: { type: "string" },
-    model: { type: "string", default: "qwen05b-q8_0" },
-    formats: { type: "string", default: "whole,search-replace,udiff" },
+    ...commitOptions,
     steps: { type: "string", default: "4" },
-    "max-bytes": { type: "string", default: "5000" },
     threads: { type: "string" },
     "draft-model": { type: "string", default: "draft-q8_0" },
     "no-draft-model": { type: "boolean", default: false },
@@ -107,13 +101,14 @@ const started = performance.now();
 // at the last fit drafted nothing once that fit said drafting cannot pay, and then β had no steps
 // to be fitted on).
 const windowCost: StepCost = { alphaMs: 10, betaMs: 1 };
+// The engine's speculation tells line starts by the model's token texts; the schedules must too.
+const breaksLine = lineBreaksOf((tokens) => engine.model.detokenize(tokens as Token[]));
 await engine.clearSequence();
 for (const [n, commit] of commits.entries()) {
   // No clearing between commits: the fixed system prompt stays cached, as it does in Spark.
   const prompts = new Map<FormatName, Token[]>();
   for (const f of formatNames) {
-    const messages = firstMessages({ context: renderFileBlock(commit.path, commit.before), task: commit.message.split("\n")[0] ?? "", format: f });
-    prompts.set(f, chatPromptTokens(engine.model, messages));
+    prompts.set(f, chatPromptTokens(engine.model, promptMessages(commit, f)));
   }
   const first = prompts.get(formatNames[0] as FormatName) as Token[];
   const fileTokens = engine.tokenize(commit.before).length;
@@ -130,18 +125,19 @@ for (const [n, commit] of commits.entries()) {
     for (const speculation of ["none", "lookup"] as const) {
       const lookup = speculation === "lookup";
       const source = lookup ? prompt : null;
-      const full = await lookupSchedule(prompt, source, target, windowCost);
+      const full = await lookupSchedule(prompt, source, target, windowCost, { breaksLine });
       // The timed window starts where drafting does (the opening sentence has nothing to copy):
       // the target up to there is prefilled after the prompt, and a fresh drafter on the same
       // source continues, whose schedule is computed the same way.
       const firstDraft = lookup ? full.batchSizes.findIndex((b) => b > 1) : 0;
       const skip = firstDraft > 0 ? (full.covered[firstDraft - 1] ?? 0) : 0;
       const windowPrompt = [...prompt, ...target.slice(0, skip)];
-      const window = await lookupSchedule(windowPrompt, source, target.slice(skip), windowCost);
+      const window = await lookupSchedule(windowPrompt, source, target.slice(skip), windowCost, { breaksLine });
       const timedTarget = target.slice(skip, skip + (window.covered[Math.min(stepCap, window.steps) - 1] ?? 0));
-      const expect = await lookupSchedule(windowPrompt, source, timedTarget, windowCost);
+      const expect = await lookupSchedule(windowPrompt, source, timedTarget, windowCost, { breaksLine });
       const run = await timedRun(windowPrompt, timedTarget, lookup, samples, prompt, windowCost);
       const identical = sameTokens(run.tokens, timedTarget) && run.proposed === expect.proposed && run.accepted === expect.accepted;
+      if (!identical) log(`  ${format}/${speculation}: the engine's window differs from its schedule (tokens ${sameTokens(run.tokens, timedTarget) ? "same" : "differ"}; drafts ${run.accepted}/${run.proposed} vs ${expect.accepted}/${expect.proposed})`);
       pending.push({ row: { ...base, speculation, steps: 0, draftProposed: 0, draftAccepted: 0, tps: 0, timeToEditMs: 0, identical }, schedule: full, prompt, target, source });
     }
     if (draftModelPath) {
@@ -180,7 +176,7 @@ for (const [n, commit] of commits.entries()) {
     if (row.speculation !== "draft-model") {
       // Speculation decides at the price measured now: the schedule as the policy runs it at this
       // commit's fitted cost, priced at the same cost.
-      const schedule = await lookupSchedule(entry.prompt, entry.source, entry.target, cost);
+      const schedule = await lookupSchedule(entry.prompt, entry.source, entry.target, cost, { breaksLine });
       Object.assign(row, { steps: schedule.steps, draftProposed: schedule.proposed, draftAccepted: schedule.accepted });
       const decodeMs = scheduleCostMs(cost, schedule);
       row.tps = Math.round((row.outputTokens / (decodeMs / 1000)) * 10) / 10;

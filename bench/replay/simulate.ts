@@ -9,23 +9,17 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ensureFixtureModel, isFixtureModelName, repoRoot } from "../../fixtures/index.js";
-import { firstMessages } from "../../src/agent/prompt.js";
-import { renderFileBlock } from "../../src/agent/packer/render.js";
 import type { FormatName } from "../../src/edits/index.js";
 import { lineBreaksOf, type PromptLookupOptions, type SpeculatorOptions } from "../../src/inference/index.js";
 import { chatPromptTokens, llamaRuntime } from "../../src/inference/runtime.js";
 import { median } from "../../src/median.js";
-import { answerText } from "./answers.js";
+import { answerText, commitOptions, promptMessages } from "./answers.js";
 import { commitsFile, readCommits, selectCommits } from "./commits.js";
 import { lookupSchedule, scheduleCostMs, type StepCost } from "./schedule.js";
 
 const { values: args } = parseArgs({
   options: {
-    limit: { type: "string", default: "40" },
-    data: { type: "string" },
-    model: { type: "string", default: "qwen05b-q8_0" },
-    formats: { type: "string", default: "whole,search-replace,udiff" },
-    "max-bytes": { type: "string", default: "5000" },
+    ...commitOptions,
     "min-bytes": { type: "string", default: "0" },
     costs: { type: "string", default: "35/20,20/10,5/30,1/0.05" },
     options: { type: "string", default: "{}" },
@@ -56,8 +50,7 @@ const costs: StepCost[] = args.costs.split(",").map((c) => {
 
 const tasks = commits.flatMap((commit) =>
   formatNames.map((format) => {
-    const messages = firstMessages({ context: renderFileBlock(commit.path, commit.before), task: commit.message.split("\n")[0] ?? "", format });
-    return { format, prompt: chatPromptTokens(model, messages) as number[], target: model.tokenize(answerText(commit, format)) as number[] };
+    return { format, prompt: chatPromptTokens(model, promptMessages(commit, format)) as number[], target: model.tokenize(answerText(commit, format)) as number[] };
   }),
 );
 const r2 = (n: number): string => n.toFixed(2);
