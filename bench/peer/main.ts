@@ -74,14 +74,24 @@ interface Side {
 const tps = (r: CompletionRun): number => (r.completionTokens / r.wallMs) * 1000;
 const r1 = (n: number): string => (Math.round(n * 10) / 10).toFixed(1);
 
+/** Servers running now: stopped on Ctrl-C or a kill, not left behind holding memory and cores. */
+const running = new Set<PeerServer>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void Promise.all([...running].map((s) => s.stop())).finally(() => process.exit(130));
+  });
+}
+
 async function measureModel(name: string): Promise<{ model: string; sides: Side[]; identical: boolean; loadBefore: string; loadAfter: string }> {
   const model = isFixtureModelName(name) ? ensureFixtureModel(name) : path.resolve(name);
   const settings = { model, threads, contextSize: Number(args.context) };
   const servers: PeerServer[] = [];
   try {
-    servers.push(await startLlamaServer(binary as string, settings, "none"));
-    servers.push(await startLlamaServer(binary as string, settings, "ngram-mod"));
-    servers.push(await startSparkServe(settings));
+    for (const start of [() => startLlamaServer(binary as string, settings, "none"), () => startLlamaServer(binary as string, settings, "ngram-mod"), () => startSparkServe(settings)]) {
+      const server = await start();
+      servers.push(server);
+      running.add(server);
+    }
     const loadBefore = load();
     const sides: Side[] = servers.map((s) => ({ name: s.name, runs: [] }));
     let identical = true;
@@ -98,7 +108,10 @@ async function measureModel(name: string): Promise<{ model: string; sides: Side[
     }
     return { model: path.basename(model), sides, identical, loadBefore, loadAfter: load() };
   } finally {
-    for (const s of servers) await s.stop();
+    for (const s of servers) {
+      await s.stop();
+      running.delete(s);
+    }
   }
 }
 
