@@ -14,4 +14,5 @@ export { EditApplyError, EditParseError, EditRefusedError, isEditError, type Edi
 export { nodeFs, type EditFs, type FileStat } from "./fs.js";
 export { createMemoryFs, type MemoryFs } from "./memory-fs.js";
 export { matchBlock, type MatchOutcome, type MatchStage } from "./match/index.js";
-export { parseEdits } from "./parse.js";
+export { parseEdits, parseReply } from "./parse.js";
+export { formatOfEdit, recognizingParser } from "./formats/recognize.js";

@@ -163,3 +163,23 @@ describe("lazy whole files", () => {
     expect(fs.text("/repo/stub.py")).toBe("def g():\n    ...\n");
   });
 });
+
+describe("conflict markers in a whole-file edit", () => {
+  const whole = (p: string, content: string): Edit => ({ kind: "whole", path: p, content });
+
+  it("applies SEARCH/REPLACE blocks sent as a file's whole content as blocks", async () => {
+    const fs = repo({ "a.txt": "hello\nworld\n" });
+    await apply(fs, [whole("a.txt", "<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n")]);
+    expect(fs.text("/repo/a.txt")).toBe("hello\nplanet\n");
+  });
+
+  it("never writes markers the file did not have, and keeps a whole rewrite of a file that has them", async () => {
+    const fs = repo({ "a.txt": "hello\nworld\n", "c.txt": "<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> main\n" });
+    const err = await planEdits("/repo", [whole("a.txt", "hello\n<<<<<<< HEAD\nworld\n=======\nplanet\n>>>>>>> main\n")], { fs }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EditApplyError);
+    expect((err as EditApplyError).message).toMatch(/conflict markers/);
+    expect(fs.text("/repo/a.txt")).toBe("hello\nworld\n");
+    await apply(fs, [whole("c.txt", "<<<<<<< HEAD\nours\n=======\nboth\n>>>>>>> main\n")]);
+    expect(fs.text("/repo/c.txt")).toBe("<<<<<<< HEAD\nours\n=======\nboth\n>>>>>>> main\n");
+  });
+});

@@ -8,7 +8,7 @@ import {
   EditRefusedError,
   formats,
   isFormatName,
-  parseEdits,
+  parseReply,
   planEdits,
   type EditFormat,
   type EditPlan,
@@ -77,7 +77,7 @@ async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
     const picked = pickFormat(opts.format, text);
     if (!picked) throw new TaskError("no edits found in the input");
     format = picked;
-    const { edits } = parseEdits(format, text);
+    const { edits } = parseReply(format, text);
     if (edits.length === 0) throw new TaskError(`no ${format.name} edits found in the input`);
     root = await findRepoRoot(path.resolve(ctx.cwd, opts.cwd ?? "."));
     plan = await planEdits(root, edits);
