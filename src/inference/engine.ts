@@ -216,6 +216,11 @@ export class LocalEngine {
     if (this.prefixStore && (request.persist ?? true) && evaluated >= 1024) await this.prefixStore.save(sequence);
   }
 
+  /** Compiles `text` (kept for later requests); rejects when it is not valid GBNF. */
+  async checkGrammar(text: string): Promise<void> {
+    await this.grammar(text);
+  }
+
   /** Compiled grammars by text: the agent sends the same format grammar every turn. */
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
 

@@ -93,6 +93,16 @@ export class ModelService {
     };
   }
 
+  /** Rejects with a 400 HttpError when `grammar` is not valid GBNF (before the request takes a place). */
+  async checkGrammar(grammar: string): Promise<void> {
+    try {
+      await this.opts.engine.checkGrammar(grammar);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new HttpError(400, `grammar is not valid GBNF (${reason})`, "invalid_request_error", "invalid_grammar");
+    }
+  }
+
   /** Routes `job` to a sequence and takes a place there; throws a 429 HttpError when the queue is full. */
   admit(job: PreparedJob, key?: string): Admission {
     const route = this.router.route(job.prompt, key);

@@ -158,4 +158,13 @@ describe("spark serve: OpenAI-compatible API", () => {
     });
     expect(rebound).toBe(403);
   });
+
+  it("answers 400, not 500, to an invalid grammar and to sampling values out of range, and keeps serving", async () => {
+    const badGrammar = await client.chat.completions.create({ model: "any", messages: user("hi"), max_tokens: 2, grammar: "root ::= (" } as OpenAI.ChatCompletionCreateParamsNonStreaming).catch((e: unknown) => e);
+    expect(badGrammar).toMatchObject({ status: 400, code: "invalid_grammar", error: { type: "invalid_request_error" } });
+    const badTopP = await client.chat.completions.create({ model: "any", messages: user("hi"), max_tokens: 2, top_p: 5 }).catch((e: unknown) => e);
+    expect(badTopP).toMatchObject({ status: 400, error: { type: "invalid_request_error", message: "top_p must be a number from 0 to 1" } });
+    const ok = await client.chat.completions.create({ model: "any", messages: user("hi"), max_tokens: 2, top_p: 0.9, grammar: 'root ::= "ab"' } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(ok.choices[0]?.message.content).toBe("ab");
+  });
 });
