@@ -1,7 +1,7 @@
 import path from "node:path";
 import { RepoError } from "../errors.js";
 import { EditApplyError, type EditFailure } from "./errors.js";
-import { nodeFs, type EditFs } from "./fs.js";
+import { nodeFs, NotRegularFileError, type EditFs } from "./fs.js";
 import type { EditPlan, FileChange } from "./plan.js";
 
 /** Options of `applyPlan`. */
@@ -41,8 +41,12 @@ export async function applyPlan(root: string, plan: EditPlan, opts: ApplyOptions
   }
   const stale: EditFailure[] = [];
   for (const [i, c] of plan.files.entries()) {
-    const now = await fs.readFile(c.absPath);
-    if (!sameBytes(now, c.beforeBytes)) {
+    // A file turned into a FIFO (or the like) since the plan counts as changed.
+    const now = await fs.readFile(c.absPath).catch((err: unknown) => {
+      if (err instanceof NotRegularFileError) return "not-regular" as const;
+      throw err;
+    });
+    if (now === "not-regular" || !sameBytes(now, c.beforeBytes)) {
       stale.push({ path: c.path, index: i, reason: "changed-on-disk", message: `${c.path} changed on disk since the edit was planned`, modelMessage: `${c.path} changed while the edit was being prepared; read it again.` });
     }
   }

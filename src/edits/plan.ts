@@ -94,6 +94,7 @@ function unifiedDiff(p: string, before: string, after: string, created: boolean,
 
 async function load(fs: EditFs, resolved: ResolvedPath, p: string): Promise<Loaded> {
   const st = await fs.lstat(resolved.target);
+  if (st?.kind === "other") throw notRegular(p);
   const isDir = st?.kind === "directory";
   const bytes = st && !isDir ? await fs.readFile(resolved.target) : undefined;
   const doc = bytes ? decodeDoc(bytes) : undefined;
@@ -104,10 +105,31 @@ async function load(fs: EditFs, resolved: ResolvedPath, p: string): Promise<Load
   return { resolved, state, doc, mode: st?.mode ?? 0o644, bytes, isDir };
 }
 
+function notRegular(p: string): EditRefusedError {
+  return new EditRefusedError(
+    p,
+    "not-regular",
+    `refusing to edit ${JSON.stringify(p)}: it is not a regular file (a FIFO, socket or device)`,
+    `${p} is not a regular file; Spark only edits regular files.`,
+  );
+}
+
+/**
+ * Refuses (EditRefusedError, exit 4) a path Spark must not edit, before anything opens it: outside
+ * the repo, inside .git/, or there but not a regular file (a symlink counts as what it leads to,
+ * inside the repo). A path where nothing is yet is fine: an edit may create it.
+ */
+export async function checkEditTarget(root: string, p: string, fs: EditFs = nodeFs): Promise<void> {
+  const absRoot = path.resolve(root);
+  const resolved = await resolveEditPath(fs, absRoot, await fs.realpath(absRoot), p);
+  const st = await fs.lstat(resolved.target);
+  if (st?.kind === "other") throw notRegular(p);
+}
+
 /**
  * Dry run: resolves every edit against the current files and returns what each file will become.
- * Throws `EditRefusedError` (exit 4) for a path outside the repo, inside `.git/`, not allowed, or a
- * binary file; `EditApplyError` (exit 1) listing every edit that does not apply. Writes nothing.
+ * Throws `EditRefusedError` (exit 4) for a path outside the repo, inside `.git/`, not allowed, a
+ * binary file, or not a regular file (never opened); `EditApplyError` (exit 1) listing every edit that does not apply. Writes nothing.
  */
 export async function planEdits(root: string, edits: readonly Edit[], opts: PlanOptions = {}): Promise<EditPlan> {
   const fs = opts.fs ?? nodeFs;
