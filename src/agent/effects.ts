@@ -1,6 +1,6 @@
 /** The side effects of a turn, injectable so tests can swap or observe them. */
 import { applyPlan, planEdits, type Edit, type EditPlan, type PlanOptions } from "../edits/index.js";
-import { createCheckpoint } from "../git/index.js";
+import { createCheckpoint, editTempDir } from "../git/index.js";
 import { runTestCommand, type RunTest } from "./test-command.js";
 
 /** Everything the loop does to the world besides generating. */
@@ -18,7 +18,7 @@ export interface AgentEffects {
 /** The real effects. */
 export const defaultEffects: AgentEffects = {
   plan: (root, edits, opts) => planEdits(root, edits, opts),
-  apply: (root, plan) => applyPlan(root, plan),
+  apply: async (root, plan) => applyPlan(root, plan, { tempDir: await editTempDir(root) }),
   checkpoint: (root, opts) => createCheckpoint(root, opts),
   runTest: runTestCommand,
 };

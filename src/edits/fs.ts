@@ -25,6 +25,10 @@ export interface EditFs {
   unlink(p: string): Promise<void>;
   /** Creates `p` and its missing parents. */
   mkdir(p: string): Promise<void>;
+  /** Names in folder `p`; [] when there is no such folder. */
+  readdir(p: string): Promise<string[]>;
+  /** True when `a` and `b` (both existing) are on one file system, so a rename between them is atomic. */
+  sameDevice(a: string, b: string): Promise<boolean>;
 }
 
 /** `readFile` met something that is not a regular file. */
@@ -82,5 +86,17 @@ export const nodeFs: EditFs = {
   unlink: (p) => fsp.unlink(p),
   async mkdir(p) {
     await fsp.mkdir(p, { recursive: true });
+  },
+  async readdir(p) {
+    try {
+      return await fsp.readdir(p);
+    } catch (err) {
+      if (missing(err)) return [];
+      throw err;
+    }
+  },
+  async sameDevice(a, b) {
+    const [sa, sb] = await Promise.all([fsp.stat(a), fsp.stat(b)]);
+    return sa.dev === sb.dev;
   },
 };

@@ -10,4 +10,5 @@ export { createCheckpoint, listCheckpoints, pruneCheckpoints } from "./checkpoin
 export { undoCheckpoint } from "./undo.js";
 export { commitApplied } from "./commit.js";
 export { withRepoLock, type RepoLockOptions } from "./lock.js";
+export { editTempDir } from "./scratch.js";
 export { gitVersion, MIN_GIT_VERSION } from "./version.js";

@@ -183,3 +183,26 @@ describe("conflict markers in a whole-file edit", () => {
     expect(fs.text("/repo/c.txt")).toBe("<<<<<<< HEAD\nours\n=======\nboth\n>>>>>>> main\n");
   });
 });
+
+describe("temp files", () => {
+  it("go to tempDir when a rename from there is atomic (one file system), else beside the target", async () => {
+    for (const same of [true, false]) {
+      const fs = repo({ "a.ts": "one\n" });
+      fs.put("/repo/.git/spark/tmp/.keep", "");
+      const written: string[] = [];
+      const writeFile = fs.writeFile.bind(fs);
+      const spy: MemoryFs = Object.assign(fs, {
+        writeFile: async (p: string, data: Uint8Array, mode: number) => {
+          written.push(p);
+          await writeFile(p, data, mode);
+        },
+        sameDevice: async () => same,
+      });
+      await applyPlan("/repo", await planEdits("/repo", [sr("a.ts", "one\n", "two\n")], { fs: spy }), { fs: spy, tempDir: "/repo/.git/spark/tmp" });
+      expect(written).toHaveLength(1);
+      expect(path.dirname(written[0] ?? "")).toBe(same ? "/repo/.git/spark/tmp" : "/repo");
+      expect(fs.text("/repo/a.ts")).toBe("two\n");
+      expect(fs.paths().filter((p) => p.endsWith(".tmp"))).toEqual([]);
+    }
+  });
+});

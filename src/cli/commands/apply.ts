@@ -13,7 +13,7 @@ import {
   type EditFormat,
   type EditPlan,
 } from "../../edits/index.js";
-import { createCheckpoint, findRepoRoot, withRepoLock } from "../../git/index.js";
+import { createCheckpoint, editTempDir, findRepoRoot, withRepoLock } from "../../git/index.js";
 import type { CliContext } from "../context.js";
 
 interface ApplyOptions {
@@ -98,7 +98,7 @@ async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
     const checkpoint = await withRepoLock(root, async () => {
       const cp = await createCheckpoint(root, { task: `spark apply: ${files.join(", ")}`.slice(0, 200), files });
       if (json) emit(ctx, { type: "checkpoint", id: cp.id });
-      await applyPlan(root, plan, ctx.applyOptions);
+      await applyPlan(root, plan, { ...ctx.applyOptions, tempDir: await editTempDir(root) });
       return cp;
     });
     if (json) {
