@@ -8,8 +8,8 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { modelFlags } from "../agent/cli-harness.js";
-import { bin, makeHome, makeRepo } from "../edits/e2e-helpers.js";
+import { modelFlags } from "./cli-harness.js";
+import { bin, makeHome, makeRepo } from "./apply-harness.js";
 
 let home = "";
 let env: Record<string, string> = {};
