@@ -166,7 +166,11 @@ export async function* runRounds(input: RoundsInput): AsyncGenerator<AgentEvent,
     const decision = await input.decide(proposalOf(plan, replyFormat(round.edits, input.format), round.reply));
     if (decision === "reject") return end("rejected", 0);
     throwIfAborted(input.signal);
-    const checkpoint = await input.effects.checkpoint(input.root, { task: checkpointTask(input.task), files: plan.files.map((f) => f.path) });
+    const checkpoint = await input.effects.checkpoint(input.root, {
+      task: checkpointTask(input.task),
+      files: plan.files.map((f) => f.path),
+      after: new Map(plan.files.map((f) => [f.path, f.afterBytes])),
+    });
     outcome.checkpoints.push(checkpoint.id);
     yield { type: "checkpoint", id: checkpoint.id };
     await input.effects.apply(input.root, plan);

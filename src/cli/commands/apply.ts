@@ -96,7 +96,8 @@ async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
   const files = plan.files.map((f) => f.path);
   try {
     const checkpoint = await withRepoLock(root, async () => {
-      const cp = await createCheckpoint(root, { task: `spark apply: ${files.join(", ")}`.slice(0, 200), files });
+      const after = new Map(plan.files.map((f) => [f.path, f.afterBytes]));
+      const cp = await createCheckpoint(root, { task: `spark apply: ${files.join(", ")}`.slice(0, 200), files, after });
       if (json) emit(ctx, { type: "checkpoint", id: cp.id });
       await applyPlan(root, plan, { ...ctx.applyOptions, tempDir: await editTempDir(root) });
       return cp;

@@ -8,7 +8,7 @@ export const SLASH_COMMANDS = [
   { name: "ask", args: "[QUESTION]", help: "answer from the code, change nothing (alone: ask mode)" },
   { name: "mode", args: "[MODE]", help: "suggest, auto-edit, full or ask (Shift-Tab cycles)" },
   { name: "run", args: "CMD", help: "run CMD, offer its output to the model (same as !CMD)" },
-  { name: "undo", args: "[CHECKPOINT]", help: "restore files to before the last (or given) checkpoint" },
+  { name: "undo", args: "[ID] [--force]", help: "undo the last (or given) checkpoint's change" },
   { name: "redo", args: "", help: "re-apply what the last /undo or /rewind took back" },
   { name: "rewind", args: "", help: "back to before a turn: files, conversation (Esc Esc)" },
   { name: "diff", args: "", help: "show the last applied change" },

@@ -2,7 +2,7 @@
  * What each slash command does. The controller hands in what they may touch; git only through
  * the injected functions (src/git in the real program).
  */
-import type { CheckpointInfo, UndoResult } from "../../git/index.js";
+import type { CheckpointInfo, UndoOptions, UndoResult } from "../../git/index.js";
 import { formatCount, plural } from "../format.js";
 import { shortModelName } from "../lines.js";
 import type { Rewinder } from "../rewind.js";
@@ -15,7 +15,7 @@ import { helpLines, type SlashCommand } from "./commands.js";
 export interface TuiGit {
   findRepoRoot(cwd: string): Promise<string>;
   initRepo(cwd: string): Promise<string>;
-  undoCheckpoint(root: string, id?: string): Promise<UndoResult>;
+  undoCheckpoint(root: string, id?: string, opts?: UndoOptions): Promise<UndoResult>;
   listCheckpoints(root: string): Promise<CheckpointInfo[]>;
   /** The repository's files (tracked, and untracked but not ignored), repo-relative. */
   listFiles(root: string): Promise<string[]>;
@@ -94,7 +94,8 @@ async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
     case "redo":
       return host.rewinder.redo();
     case "undo": {
-      const result = await host.git.undoCheckpoint(host.root, cmd.args[0]);
+      const force = cmd.args.includes("--force");
+      const result = await host.git.undoCheckpoint(host.root, cmd.args.find((a) => a !== "--force"), { force });
       host.rewinder.noteUndo(result.safety.id);
       host.setCheckpoint(result.safety.id);
       const changed = result.changed.length > 0 ? result.changed.join(", ") : "nothing changed";
