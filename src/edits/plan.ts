@@ -1,9 +1,10 @@
 import path from "node:path";
-import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
+import { FILE_HEADERS_ONLY, formatPatch } from "diff";
 import { applyEdit, type FileState } from "./apply-edit.js";
 import { decodeDoc, docText, encodeDoc, type TextDoc } from "./document.js";
 import { EditApplyError, EditRefusedError, type EditFailure } from "./errors.js";
 import { nodeFs, type EditFs } from "./fs.js";
+import { linePatch } from "./line-diff.js";
 import { resolveEditPath, type ResolvedPath } from "./resolve-path.js";
 import type { Edit } from "./types.js";
 
@@ -78,7 +79,7 @@ function unifiedDiff(p: string, before: string, after: string, created: boolean,
           .map((l) => l + "\n")
           .join("")
       : lines.slice(from).join("\n");
-  const patch = structuredPatch(created ? "/dev/null" : `a/${p}`, deleted ? "/dev/null" : `b/${p}`, piece(a), piece(b), undefined, undefined, { context: CONTEXT });
+  const patch = linePatch(created ? "/dev/null" : `a/${p}`, deleted ? "/dev/null" : `b/${p}`, piece(a), piece(b), CONTEXT);
   let added = 0;
   let removed = 0;
   for (const h of patch.hunks) {

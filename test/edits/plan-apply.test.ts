@@ -1,3 +1,4 @@
+import { applyPatch } from "diff";
 import { mkdtemp, readFile, stat, symlink, writeFile, mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -205,4 +206,21 @@ describe("temp files", () => {
       expect(fs.paths().filter((p) => p.endsWith(".tmp"))).toEqual([]);
     }
   });
+});
+
+describe("whole-file rewrites of large files", () => {
+  it("plans eight ~600 KB files that change every other line with a diff near-linear in their size", async () => {
+    // Myers' diff (lines × changes) took ~30 s per file here: this test then runs past its timeout.
+    const fs = createMemoryFs();
+    fs.put("/repo/.git/HEAD", "ref: refs/heads/main\n");
+    const edits: Edit[] = [];
+    for (let f = 0; f < 8; f++) {
+      const old = Array.from({ length: 12_000 }, (_, i) => `export const v${f}_${i} = compute(${i}, "text ${i % 97}");`);
+      fs.put(`/repo/f${f}.ts`, old.join("\n") + "\n");
+      edits.push({ kind: "whole", path: `f${f}.ts`, content: old.map((l, i) => (i % 2 ? `${l} // edited` : l)).join("\n") + "\n" });
+    }
+    const plan = await planEdits("/repo", edits, { fs });
+    expect(plan.files.map((c) => [c.added, c.removed])).toEqual(Array.from({ length: 8 }, () => [6000, 6000]));
+    for (const c of plan.files) expect(applyPatch(c.before, c.diff)).toBe(c.after);
+  }, 60_000);
 });
