@@ -100,7 +100,7 @@ export async function startServer(opts: ServerOptions): Promise<SparkServer> {
     if (path === "/spark/tokenize") {
       const content = (body as { content?: unknown }).content;
       if (typeof content !== "string") throw new HttpError(400, "content must be a string");
-      return sendJson(res, 200, { count: opts.service.countTokens(content) });
+      return sendJson(res, 200, { count: await opts.service.countTokens(content) });
     }
     const request = endpoint === "/chat/completions" ? parseChatRequest(body) : parseCompletionRequest(body);
     await handleCompletion(req, res, request, ctx);

@@ -126,6 +126,7 @@ describe("spark model", () => {
     const badArch = path.join(home, "bad-arch.gguf");
     await writeFile(badArch, sampleGguf({ architecture: `\u0000\u001b[31m${"\ufffd".repeat(1000)}` }));
 
+    // eslint-disable-next-line no-control-regex -- the point is to find control characters
     const printable = /^[^\u0000-\u001f\u007f-\u009f\ufffd]*$/;
     const key1 = await spark("model", "info", badKey);
     expect(key1).toEqual({ exitCode: 3, stdout: "", stderr: `spark: corrupt GGUF file: ${badKey} (value of <3000 bytes, not text> has unknown value type 77)` });
