@@ -11,7 +11,7 @@ import { PrefixStore } from "./prefix-store.js";
 import { drainSamplerPool } from "./sampler-pool.js";
 import { DraftModelDrafter, type Drafter } from "./draft-model.js";
 import { PromptLookupDrafter } from "./prompt-lookup.js";
-import { tunedThreads } from "./thread-tuning.js";
+import { threadsCacheFile, tunedThreads } from "./thread-tuning.js";
 import { planWafer, type WaferPlan } from "./wafer-plan.js";
 
 /** How to open the engine. */
@@ -113,7 +113,7 @@ export class LocalEngine {
       throw new ModelError(`cannot load model ${options.modelPath}: ${log ?? why}`, { cause: err });
     }
     try {
-      const threads = options.threads ?? (await tunedThreads(llama, model, machine.cores, facts.fileSizeBytes, path.join(cacheDir(env), "threads.json")));
+      const threads = options.threads ?? (await tunedThreads(llama, model, machine.cores, facts.fileSizeBytes, threadsCacheFile(cacheDir(env))));
       const plan = planWafer(facts, machine, {
         contextSize: options.contextSize,
         threads,
