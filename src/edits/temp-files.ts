@@ -4,6 +4,7 @@
  * target's file system, since only there is the final rename atomic; else beside the target.
  */
 import path from "node:path";
+import { pidAlive } from "../pid-alive.js";
 import type { EditFs } from "./fs.js";
 
 /** `.NAME.spark-PID-RAND.tmp`: a temp beside its target. */
@@ -29,16 +30,6 @@ export async function privateDirFor(fs: EditFs, privateDir: string | undefined, 
   return (await fs.sameDevice(privateDir, path.dirname(target))) ? privateDir : undefined;
 }
 
-/** Whether process `pid` exists (EPERM: it does, as another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Deletes temps of processes that are gone (a crash or kill -9 mid-apply): every one in
  * `privateDir`, and those beside files in `dirs`. Temps of live processes are left alone.
@@ -47,7 +38,7 @@ export async function removeStaleTemps(fs: EditFs, privateDir: string | undefine
   const sweep = async (dir: string, re: RegExp): Promise<void> => {
     for (const name of await fs.readdir(dir)) {
       const pid = Number(re.exec(name)?.[1]);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) await fs.unlink(path.join(dir, name)).catch(() => undefined);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) await fs.unlink(path.join(dir, name)).catch(() => undefined);
     }
   };
   if (privateDir !== undefined) await sweep(privateDir, PRIVATE_RE);

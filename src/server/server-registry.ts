@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { readdir, readFile, realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import { cacheDir } from "../paths.js";
+import { pidAlive } from "../pid-alive.js";
 
 /** One running server. */
 export interface ServerRecord {
@@ -54,16 +55,6 @@ export async function registerServer(record: ServerRecord, env: NodeJS.ProcessEn
       rmSync(file, { force: true });
     },
   };
-}
-
-/** Whether a process with this pid exists (EPERM: exists, owned by someone else). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Options of `listServers` / `findRunningServer`. */
