@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import type { Token } from "node-llama-cpp";
 import { ensureFixtureModel, isFixtureModelName, repoRoot } from "../../fixtures/index.js";
 import { firstMessages } from "../../src/agent/prompt.js";
-import { renderFileBlock } from "../../src/agent/packer/render.js";
+import { renderFileBlock } from "../../src/context/render.js";
 import type { FormatName } from "../../src/edits/index.js";
 import { describeKvTypes } from "../../src/inference/index.js";
 import { chatPromptTokens, LocalEngine } from "../../src/inference/runtime.js";

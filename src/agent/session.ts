@@ -15,7 +15,7 @@ import { defaultEffects, type AgentEffects } from "./effects.js";
 import type { AgentEvent, SessionStatus } from "./events.js";
 import { formatForReply } from "./format-choice.js";
 import { fileUpdates } from "./file-updates.js";
-import { packContext, type FilterOptions } from "./packer/index.js";
+import { packContext, type FilterOptions } from "../context/index.js";
 import { firstMessages, SYSTEM_PROMPT, taskText } from "./prompt.js";
 import { contextFull, runRounds, type ApproveCommand, type Decide, type TurnOutcome } from "./turn.js";
 
@@ -214,7 +214,7 @@ export class AgentSession {
       targets,
       budget,
       countTokens: (t) => backend.countTokens(t),
-      modelKey: backend.info.model,
+      tokenizer: backend.info.model,
       ...(this.opts.cacheDir !== undefined ? { cacheDir: path.join(this.opts.cacheDir, "packer") } : {}),
       ...(signal !== undefined ? { signal } : {}),
     });
