@@ -2,13 +2,14 @@
  * The context engine's cache on disk: facts per git blob id (model-independent: words, outline,
  * estimated tokens), for files git does not vouch for (modified, untracked) their stat so
  * unchanged ones are neither read nor hashed, exact token counts of whole packed texts per
- * tokenizer, and the parsed history per HEAD. One JSON file under `<cache>/spark/packer/`,
- * written atomically; the last writer wins. A process keeps what it loaded, so a second pack in
+ * tokenizer, and the parsed history per HEAD. One file under `<cache>/spark/packer/` (V8's
+ * serialization format), written atomically; the last writer wins. A process keeps what it loaded, so a second pack in
  * the TUI or `spark serve` does not read the file again.
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { deserialize, serialize } from "node:v8";
 import type { BlobFacts } from "./facts.js";
 
 /** `[hash, size, mtimeMs, ino]` of a file validated by stat. */
@@ -28,7 +29,8 @@ interface CacheData {
 const VERSION = 5;
 /** Packed texts whose exact counts are kept. */
 const MAX_TEXTS = 64;
-const FILE = `facts-v${VERSION}.json`;
+// V8's serializer, not JSON: it reads a cline-sized cache (9 MB) in half the time.
+const FILE = `facts-v${VERSION}.bin`;
 
 /** Git's blob id of `bytes` (sha1 of "blob <len>\0" + bytes), so ids match `git hash-object`. */
 export function blobHash(bytes: Uint8Array): string {
@@ -54,7 +56,7 @@ export class FactsCache {
     if (held !== undefined) return new FactsCache(file, held);
     let data = empty();
     try {
-      const parsed = JSON.parse(await readFile(file, "utf8")) as CacheData;
+      const parsed = deserialize(await readFile(file)) as CacheData;
       if (parsed.version === VERSION) data = parsed;
     } catch {
       // missing or unreadable: start over, it is only a cache
@@ -138,7 +140,7 @@ export class FactsCache {
     }
     await mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(this.data));
+    await writeFile(tmp, serialize(this.data));
     await rename(tmp, this.file);
     this.dirty = false;
   }

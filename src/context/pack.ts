@@ -123,29 +123,32 @@ export async function packContext(opts: PackOptions): Promise<PackedContext> {
   const exact = opts.countTokens !== undefined;
   const tokenizer = opts.tokenizer ?? "estimate";
   const count = (t: string): Promise<number> => (opts.countTokens ? cache.countText(tokenizer, t, opts.countTokens) : Promise.resolve(estimateTokens(t)));
-  const grades = chooseGrades({
-    ranked: ranked.map((r) => {
-      const f = byPath.get(r.path) as ScannedFile;
-      return { ...r, fullTokens: f.blockTokens, outline: f.facts?.outline ?? "" };
-    }),
-    budget: opts.budget - (useAgents && agents ? agents.blockTokens : 0),
-    allPaths: scanned.map((f) => f.path),
+  const agentTokens = useAgents && agents ? agents.blockTokens : 0;
+  const inputs = ranked.map((r) => {
+    const f = byPath.get(r.path) as ScannedFile;
+    return { ...r, fullTokens: f.blockTokens, outline: f.facts?.outline ?? "" };
   });
-  const targetTokens = grades.filter((g) => g.tier === "target").reduce((n, g) => n + g.tokens, 0);
+  const allPaths = scanned.map((f) => f.path);
+  // Grades are chosen on estimates; `scale` (exact / estimated, learnt from the first exact count)
+  // shrinks the budget they see when the model's tokenizer is less thrifty than the estimate.
+  const grade = (scale: number): Grade[] => chooseGrades({ ranked: inputs, budget: Math.floor((opts.budget - agentTokens) / scale), allPaths });
+  let scale = 1;
+  let chosen = grade(scale);
+  const targetTokens = chosen.filter((g) => g.role === "target").reduce((n, g) => n + g.tokens, 0);
   if (targetTokens > opts.budget) {
     throw new UsageError(`the files to edit need ${targetTokens} tokens but the context has room for ${opts.budget} (raise --context)`);
   }
   const rankOf = new Map(ranked.map((r, i) => [r.path, i]));
-  const chosen: Grade[] = [...grades];
-  // The exact count has the last word: while the text is over, drop the lowest-ranked optional
-  // entries (a full file becomes an outline first).
-  for (;;) {
+  // The exact count has the last word: while the text is over, grade again on a corrected scale
+  // (twice at most), then drop the lowest-ranked optional entries one by one (a full file becomes
+  // an outline first).
+  for (let attempt = 0; ; attempt++) {
     throwIfAborted(opts.signal);
     const shown = new Set(chosen.map((g) => g.path));
     const rest = scanned.filter((f) => !shown.has(f.path)).map((f) => f.path);
-    const used = chosen.reduce((n, g) => n + g.tokens, useAgents && agents ? agents.blockTokens : 0);
+    const used = chosen.reduce((n, g) => n + g.tokens, agentTokens);
     const tree = finestTree(rest, opts.budget - used);
-    const contents = readContents(opts.root, chosen, byPath);
+    const contents = readContents(opts.root, useAgents && agents ? [...chosen, { path: AGENTS_FILE, role: "full" }] : chosen, byPath);
     const files = promptOrder(chosen, byPath, contents, rankOf, useAgents ? agents : undefined);
     const text = renderContext(files, tree.text);
     const tokens = tree.level >= 0 ? await count(text) : Number.POSITIVE_INFINITY;
@@ -163,6 +166,11 @@ export async function packContext(opts: PackOptions): Promise<PackedContext> {
         missingTargets,
         ranking: ranked.map((r) => ({ path: r.path, score: r.score, tier: r.tier })),
       };
+    }
+    if (attempt < 2 && Number.isFinite(tokens)) {
+      scale = Math.max(scale * 1.05, (scale * tokens) / opts.budget);
+      chosen = grade(scale);
+      continue;
     }
     if (!demoteLowest(chosen, byPath)) {
       throw new UsageError(`the files to edit do not fit in the context budget of ${opts.budget} tokens (raise --context)`);
@@ -268,7 +276,7 @@ function finestTree(paths: readonly string[], room: number): { text: string; tok
  * Contents of the files shown in full. Synchronous on purpose: hundreds of small reads through
  * libuv's pool (one thread under bin/spark.js) cost several times more than reading them in turn.
  */
-function readContents(root: string, chosen: readonly Grade[], byPath: ReadonlyMap<string, ScannedFile>): Map<string, string> {
+function readContents(root: string, chosen: readonly Pick<Grade, "path" | "role">[], byPath: ReadonlyMap<string, ScannedFile>): Map<string, string> {
   const out = new Map<string, string>();
   for (const g of chosen) {
     const f = byPath.get(g.path);

@@ -6,7 +6,6 @@
  */
 import { stemmer } from "stemmer";
 
-const WORD = /[A-Za-z][A-Za-z0-9]*/g;
 /** Splits "parseHTTPRequest2Fast" → parse HTTP Request 2 Fast (before lower-casing). */
 const PARTS = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
 
@@ -34,8 +33,21 @@ export function stem(word: string): string {
   return s;
 }
 
+const wordTerms = new Map<string, readonly string[]>();
+
 /** The ranking terms of one identifier or word (no stop words; parts of two letters or more). */
-export function identifierTerms(identifier: string): string[] {
+export function identifierTerms(identifier: string): readonly string[] {
+  let terms = wordTerms.get(identifier);
+  if (terms === undefined) {
+    terms = splitIdentifier(identifier);
+    // Memoized: a repository repeats the same few ten thousand words in every file.
+    if (wordTerms.size > 500_000) wordTerms.clear();
+    wordTerms.set(identifier, terms);
+  }
+  return terms;
+}
+
+function splitIdentifier(identifier: string): string[] {
   const parts = identifier.match(PARTS) ?? [];
   const out: string[] = [];
   for (const p of parts) {
@@ -52,15 +64,31 @@ export function identifierTerms(identifier: string): string[] {
 /** Term → count over every identifier and word of `text`. */
 export function termCounts(text: string, into: Map<string, number> = new Map()): Map<string, number> {
   // Count distinct words first: splitting and stemming run once per distinct word, not per use.
+  // A hand-written scan instead of a global regex: no match object per word (a cold pack of a
+  // large repository meets millions of words, and the garbage was most of its time).
   const words = new Map<string, number>();
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    const w = m[0];
-    if (w.length < 2 || w.length > 64) continue;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (!isLetter(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    do c = text.charCodeAt(++i);
+    while (i < n && (isLetter(c) || (c >= 48 && c <= 57)));
+    const len = i - start;
+    if (len < 2 || len > 64) continue;
+    const w = text.slice(start, i);
     words.set(w, (words.get(w) ?? 0) + 1);
   }
-  for (const [w, n] of words) for (const t of identifierTerms(w)) into.set(t, (into.get(t) ?? 0) + n);
+  for (const [w, count] of words) for (const t of identifierTerms(w)) into.set(t, (into.get(t) ?? 0) + count);
   return into;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
 /** The distinct terms of a task, in order of first use. */
@@ -75,12 +103,13 @@ export function pathTerms(file: string): { name: Map<string, number>; dir: Map<s
 }
 
 /**
- * A term → count map as one searchable string: " term:count term:count " (sorted). Looking up a
+ * A term → count map as one searchable string: " term:count term:count ". Looking up a
  * few query terms with `indexOf` costs less than parsing thousands of maps back on every pack.
  */
 export function encodeCounts(counts: ReadonlyMap<string, number>): string {
-  const keys = [...counts.keys()].sort();
-  return ` ${keys.map((k) => `${k}:${counts.get(k) ?? 0}`).join(" ")} `;
+  let out = " ";
+  for (const [k, n] of counts) out += `${k}:${n} `;
+  return out;
 }
 
 /** The count of `term` in an `encodeCounts` string (0 when absent). */

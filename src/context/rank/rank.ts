@@ -121,7 +121,7 @@ export function rankFiles(files: readonly RankInput[], opts: RankOptions): Ranke
   const ranked: Ranked[] = files.map((f, i) => {
     const base = (scores[i] ?? 0) + (extra[i] ?? 0);
     const prior = (recency.get(f.path) ?? 0) + (f.dirty ? 1 : 0);
-    const score = base * (1 + w.recency * prior) + 0.01 * prior;
+    const score = base * (1 + w.recency * prior) + 0.02 * w.recency * prior;
     const tier: RankTier = targets.has(f.path) ? "target" : named.has(f.path) ? "named" : "ranked";
     return { path: f.path, tier, score };
   });
