@@ -41,6 +41,12 @@ export interface GradeOptions {
   confidence?: number;
   /** Most of the room confident full text may take before the map gets its turn. Default 0.75. */
   fullShare?: number;
+  /**
+   * Among confident files, full text goes first to score / tokens^sizePenalty (0: by score
+   * alone). A large file must rank clearly higher to take the room of several smaller ones.
+   * Default 0.
+   */
+  sizePenalty?: number;
 }
 
 /** Most of the budget the listing of files not shown may take before it is compacted further. */
@@ -67,9 +73,20 @@ export function chooseGrades(opts: GradeOptions): Grade[] {
   const top = ranked.find((r) => r.tier !== "target")?.score ?? 0;
   const floor = top * (opts.confidence ?? 0.2);
   const fullRoom = room * (opts.fullShare ?? 0.75);
+  const confident: number[] = [];
   for (const [rank, r] of ranked.entries()) {
     if (r.tier === "target") continue;
     if (r.tier === "ranked" && (r.score <= 0 || r.score < floor)) break;
+    confident.push(rank);
+  }
+  const alpha = opts.sizePenalty ?? 0;
+  const worth = (rank: number): number => {
+    const r = ranked[rank] as GradeInput;
+    return (r.tier === "named" ? 1e9 : r.score) / Math.max(1, r.fullTokens) ** alpha;
+  };
+  if (alpha > 0) confident.sort((a, b) => worth(b) - worth(a) || a - b);
+  for (const rank of confident) {
+    const r = ranked[rank] as GradeInput;
     if (used + r.fullTokens > fullRoom) continue;
     grades.set(rank, { path: r.path, role: "full", tier: r.tier, rank, score: r.score, tokens: r.fullTokens });
     used += r.fullTokens;

@@ -39,6 +39,8 @@ export interface RankWeights {
   named: number;
   /** Strongest hits whose neighbours are boosted. */
   seeds: number;
+  /** BM25's length normalisation of the whole-text field (0: none, 1: full). */
+  lengthNorm: number;
 }
 
 export const DEFAULT_WEIGHTS: RankWeights = {
@@ -52,6 +54,7 @@ export const DEFAULT_WEIGHTS: RankWeights = {
   recency: 0.5,
   named: 10,
   seeds: 10,
+  lengthNorm: 0.75,
 };
 
 /** Ranking inputs beyond the files. */
@@ -88,7 +91,7 @@ export function rankFiles(files: readonly RankInput[], opts: RankOptions): Ranke
     addBm25(scores, field(cols.map((c) => c.name), cols.map((c) => c.nameLength)), terms, w.name);
     addBm25(scores, field(cols.map((c) => c.dir), cols.map((c) => c.dirLength)), terms, w.dir);
     addBm25(scores, field(files.map((f) => f.facts.defTerms), files.map((f) => termTotal(f.facts.defTerms))), terms, w.defs);
-    addBm25(scores, field(files.map((f) => f.facts.body), files.map((f) => f.facts.bodyLength)), terms, w.body);
+    addBm25(scores, field(files.map((f) => f.facts.body), files.map((f) => f.facts.bodyLength)), terms, w.body, { b: w.lengthNorm });
   }
   const index = new Map(files.map((f, i) => [f.path, i]));
   const targets = new Set(opts.targets ?? []);
