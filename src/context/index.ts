@@ -9,3 +9,4 @@ export { rankFiles, DEFAULT_WEIGHTS, type Ranked, type RankTier, type RankWeight
 export { filesNamedInTask } from "./rank/named.js";
 export { blobHash, FactsCache } from "./facts-cache.js";
 export { estimateTokens } from "./tokens.js";
+export { contextReport, formatContextReport, type ContextReport, type ContextReportFile } from "./report.js";

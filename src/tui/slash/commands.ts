@@ -14,7 +14,7 @@ export const SLASH_COMMANDS = [
   { name: "diff", args: "", help: "show the last applied change" },
   { name: "checkpoints", args: "", help: "list checkpoints, newest first" },
   { name: "model", args: "[URI]", help: "show the model, or switch to another" },
-  { name: "context", args: "", help: "show how the context is used" },
+  { name: "context", args: "[TASK]", help: "show how the context is used and what TASK would pack" },
   { name: "test", args: "[CMD|off]", help: "run CMD after each change, feed failures back" },
   { name: "clear", args: "", help: "start a new conversation and clear the screen" },
   { name: "help", args: "", help: "show this help" },

@@ -2,7 +2,9 @@
  * What each slash command does. The controller hands in what they may touch; git only through
  * the injected functions (src/git in the real program).
  */
+import { formatContextReport, previewContext } from "../../agent/context-preview.js";
 import type { CheckpointInfo, UndoOptions, UndoResult } from "../../git/index.js";
+import { cacheDir } from "../../paths.js";
 import { formatCount, plural } from "../format.js";
 import { shortModelName } from "../lines.js";
 import type { Rewinder } from "../rewind.js";
@@ -43,6 +45,11 @@ export interface SlashHost {
   runShell(command: string): Promise<void>;
   rewinder: Rewinder;
 }
+
+/** Budget of `/context`'s preview before a turn has set one. */
+const PREVIEW_BUDGET = 24_000;
+/** Rows `/context` shows. */
+const PREVIEW_ROWS = 20;
 
 /** Runs one slash command. Failures become an error line, never an exception. */
 export async function runSlash(cmd: SlashCommand, host: SlashHost): Promise<void> {
@@ -122,7 +129,7 @@ async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
     case "context": {
       const s = host.state().status;
       const pct = s.contextSize > 0 ? Math.round((100 * s.contextUsed) / s.contextSize) : 0;
-      return host.log({
+      host.log({
         kind: "list",
         title: "Context",
         lines: [
@@ -132,6 +139,12 @@ async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
           `repo      ${plural(s.files, "file")} packed, budget ${s.budget} tokens`,
         ],
       });
+      // What a task would pack (as `spark context TASK` prints it), best-ranked rows first.
+      const budget = s.budget > 0 ? s.budget : PREVIEW_BUDGET;
+      const report = await previewContext({ root: host.root, task: cmd.rest, budget, cacheDir: cacheDir() });
+      const rows = [...report.files].sort((a, b) => a.rank - b.rank);
+      const lines = formatContextReport({ ...report, files: rows }, { maxRows: PREVIEW_ROWS });
+      return host.log({ kind: "list", title: cmd.rest !== "" ? `Would pack for "${cmd.rest}"` : "Would pack for an empty task (/context TASK ranks for TASK)", lines });
     }
     case "test": {
       if (cmd.rest === "") return notice(host.test.command !== undefined ? `test command: ${host.test.command}` : "no test command (/test CMD sets one)");
