@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, LlamaModelOptions, Token } from "node-llama-cpp";
 import { ModelError } from "../errors.js";
 import { cacheDir, prefixStatesDir } from "../paths.js";
 import { decode, type DecodeEvent } from "./decode-loop.js";
@@ -12,7 +12,7 @@ import { drainSamplerPool } from "./sampler-pool.js";
 import { DraftModelDrafter, type Drafter } from "./draft-model.js";
 import { PromptLookupDrafter } from "./prompt-lookup.js";
 import { threadsCacheFile, tunedThreads } from "./thread-tuning.js";
-import { planWafer, type WaferPlan } from "./wafer-plan.js";
+import { planWafer, ropeOverrides, type WaferPlan } from "./wafer-plan.js";
 
 /** How to open the engine. */
 export interface EngineOptions {
@@ -106,6 +106,8 @@ export class LocalEngine {
         gpuLayers: firstPlan.gpuLayers === "max" ? "max" : 0,
         useMmap: false,
         onLoadProgress: options.onLoadProgress,
+        // A context past the trained one: YaRN, set through the GGUF's rope-scaling keys.
+        ...(firstPlan.ropeScaling ? { metadataOverrides: ropeOverrides(facts.architecture, firstPlan.ropeScaling) as LlamaModelOptions["metadataOverrides"] } : {}),
       });
     } catch (err) {
       const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
