@@ -9,7 +9,7 @@ describe("a context longer than the trained one", () => {
     try {
       expect(engine.plan.contextSize).toBe(16384);
       expect(engine.plan.ropeScaling).toEqual({ type: "yarn", factor: 2, originalContext: 8192 });
-      const out = await collect(engine, { messages: [{ role: "user", content: "hi" }], maxTokens: 4 });
+      const out = await collect(engine, { prompt: engine.tokenize("hello there"), maxTokens: 4, draftSource: null });
       expect(out.stats.outputTokens).toBeGreaterThan(0);
     } finally {
       await engine.dispose();
