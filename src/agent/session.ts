@@ -15,7 +15,7 @@ import { defaultEffects, type AgentEffects } from "./effects.js";
 import type { AgentEvent, SessionStatus } from "./events.js";
 import { formatForReply } from "./format-choice.js";
 import { fileUpdates } from "./file-updates.js";
-import { estimateTokens, packContext, type FilterOptions } from "../context/index.js";
+import { estimateTokens, packContext, type FilterOptions, type PackedContext } from "../context/index.js";
 import type { PackedSplit } from "./events.js";
 import { firstAnswerBudget, FIRST_ANSWER_PREFILL_SECONDS, measuredPrefillTps, recordPrefill } from "./first-budget.js";
 import { firstMessages, SYSTEM_PROMPT, taskText } from "./prompt.js";
@@ -226,7 +226,7 @@ export class AgentSession {
     const contextBudget = contextSize - reserve - fixed;
     if (contextBudget <= 0) throw new UsageError(`the context (${contextSize} tokens) is too small for the prompt and a reply (raise --context)`);
     const seconds = this.opts.firstAnswerSeconds ?? FIRST_ANSWER_PREFILL_SECONDS;
-    const budget =
+    let budget =
       seconds <= 0
         ? contextBudget
         : firstAnswerBudget({
@@ -236,17 +236,29 @@ export class AgentSession {
             targetTokens: await estimatedTargetTokens(this.opts.root, targets),
             seconds,
           });
-    const packed = await packContext({
-      ...this.opts.filters,
-      root: this.opts.root,
-      task,
-      targets,
-      budget,
-      countTokens: (t) => backend.countTokens(t),
-      tokenizer: backend.info.model,
-      ...(this.opts.cacheDir !== undefined ? { cacheDir: path.join(this.opts.cacheDir, "packer") } : {}),
-      ...(signal !== undefined ? { signal } : {}),
-    });
+    const pack = (b: number): Promise<PackedContext> =>
+      packContext({
+        ...this.opts.filters,
+        root: this.opts.root,
+        task,
+        targets,
+        budget: b,
+        countTokens: (t) => backend.countTokens(t),
+        tokenizer: backend.info.model,
+        ...(this.opts.cacheDir !== undefined ? { cacheDir: path.join(this.opts.cacheDir, "packer") } : {}),
+        ...(signal !== undefined ? { signal } : {}),
+      });
+    let packed: PackedContext;
+    for (;;) {
+      try {
+        packed = await pack(budget);
+        break;
+      } catch (err) {
+        // The targets alone outgrew a latency budget sized on estimates: grow it toward the context's.
+        if (!(err instanceof UsageError) || budget >= contextBudget) throw err;
+        budget = Math.min(contextBudget, budget * 4);
+      }
+    }
     const targetFiles = packed.files.filter((f) => f.role === "target");
     const format = formatForReply([...targetFiles, ...packed.missingTargets.map(() => ({ tokens: 0 }))]);
     const input = { context: packed.text, task, format, scope, newFiles: packed.missingTargets, ask };
