@@ -3,7 +3,7 @@
  * `/context` show it. Tokens are estimates (src/context/tokens.ts).
  */
 import path from "node:path";
-import { contextReport, formatContextReport, packContext, type ContextReport } from "../context/index.js";
+import { contextReport, packContext, type ContextReport } from "../context/index.js";
 
 export { formatContextReport, type ContextReport } from "../context/index.js";
 

@@ -163,7 +163,7 @@ describe("packContext", () => {
     expect(roles.filter((r) => r === "map").length).toBeGreaterThan(0);
     expect(roles.filter((r) => r === "full")).toHaveLength(1);
     expect(packed.text).toContain("Outlines of more files");
-    expect(packed.text).toMatch(/\n  export function helper\d+0\(x: number\): number\n/);
+    expect(packed.text).toMatch(/\n {2}export function helper\d+0\(x: number\): number\n/);
     expect(packed.exact).toBe(false);
     expect(packed.tokens).toBeLessThanOrEqual(3200);
     // Map entries come before the full text, sorted by path (the prefix does not depend on scores).
