@@ -12,24 +12,19 @@
  * --endpoint` (its first fix warms it and is reported apart). Each run restores the file; the
  * applied file must equal the commit's. p50 of `--runs` runs each.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { structuredPatch } from "diff";
 import { execa } from "execa";
 import { ensureFixtureModel, repoRoot } from "../../fixtures/index.js";
 import { median } from "../../src/median.js";
 import { spawnServe } from "../../test/server/spawn-serve.js";
+import { onePoolThread } from "../one-pool-thread.js";
 
-// node-llama-cpp decodes badly with more than one libuv pool thread (see bin/spark.js).
-if (process.env.UV_THREADPOOL_SIZE !== "1") {
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit", env: { ...process.env, UV_THREADPOOL_SIZE: "1" } });
-  process.exit(r.status ?? 1);
-}
-process.env.SPARK_FIXTURES_DIR ??= path.join(repoRoot(), ".cache", "fixtures");
+onePoolThread(import.meta.url);
 
 const { values } = parseArgs({
   options: {
