@@ -10,6 +10,8 @@ export interface BenchPack {
   rank: Map<string, number>;
   tokens: number;
   ms: number;
+  /** CPU time of this process (git's own is not in it): less sensitive to a busy machine. */
+  cpuMs: number;
 }
 
 export interface BenchPacker {
@@ -38,9 +40,12 @@ export async function packerUnderTest(modelPath: string | undefined): Promise<Be
     async pack({ root, task, budget, cacheDir }) {
       FactsCache.forgetLoaded(); // every pack starts from disk, as a new `spark` process does
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const p = await packContext({ root, task, budget, ...(count ? { countTokens: count } : {}), tokenizer, cacheDir });
       const ms = performance.now() - t0;
+      const c = process.cpuUsage(c0);
       return {
+        cpuMs: (c.user + c.system) / 1000,
         full: p.files.filter((f) => f.role !== "map").map((f) => f.path),
         map: p.files.filter((f) => f.role === "map").map((f) => f.path),
         listed: p.listed,
