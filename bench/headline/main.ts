@@ -5,7 +5,7 @@
  * meaningless). Needs `npm run build`.
  *
  *   npm exec tsx bench/headline/main.ts [-- --mirror /work/.mirror/chalk+chalk/repo] [--runs 3]
- *     [--model PATH] [--threads 2] [--json]
+ *     [--model PATH] [--threads 2] [--part all|cold|warm] [--json]
  *
  * cold: a fresh cache (no packer facts, no KV prefix on disk, no measured prefill speed), the
  * model loaded in-process. warm: a running `spark serve` with the same model, `spark fix
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     model: { type: "string" },
     threads: { type: "string", default: "2" },
+    part: { type: "string", default: "all" },
     json: { type: "boolean", default: false },
   },
 });
@@ -91,36 +92,38 @@ try {
   log(`chalk ${values.commit.slice(0, 10)}^: spark fix ${values.file} "${task}"`);
 
   const cold: Run[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < (values.part === "warm" ? 0 : runs); i++) {
     const cache = mkdtempSync(path.join(home, "cold-"));
     cold.push(await fixOnce(repo, task, common, { XDG_CACHE_HOME: cache, SPARK_FORCED_REPLY: replyFile }, expected));
     log(`  cold  ${show(cold[i] as Run)}`);
   }
-  const server = await spawnServe([...common, "--sequences", "1"], { SPARK_FORCED_REPLY: replyFile, UV_THREADPOOL_SIZE: "1" });
   const warm: Run[] = [];
-  let first: Run;
-  try {
-    const clientEnv = { XDG_CACHE_HOME: mkdtempSync(path.join(home, "client-")) };
-    first = await fixOnce(repo, task, ["--endpoint", server.url], clientEnv, expected);
-    log(`  serve, first  ${show(first)}`);
-    for (let i = 0; i < runs; i++) {
-      warm.push(await fixOnce(repo, task, ["--endpoint", server.url], clientEnv, expected));
-      log(`  serve, warm   ${show(warm[i] as Run)}`);
+  let first: Run | undefined;
+  const server = values.part === "cold" ? undefined : await spawnServe([...common, "--sequences", "1"], { SPARK_FORCED_REPLY: replyFile, UV_THREADPOOL_SIZE: "1" });
+  if (server !== undefined) {
+    try {
+      const clientEnv = { XDG_CACHE_HOME: mkdtempSync(path.join(home, "client-")) };
+      first = await fixOnce(repo, task, ["--endpoint", server.url], clientEnv, expected);
+      log(`  serve, first  ${show(first)}`);
+      for (let i = 0; i < runs; i++) {
+        warm.push(await fixOnce(repo, task, ["--endpoint", server.url], clientEnv, expected));
+        log(`  serve, warm   ${show(warm[i] as Run)}`);
+      }
+    } finally {
+      await server.stop();
     }
-  } finally {
-    await server.stop();
   }
   const p50 = (rs: Run[], k: keyof Run): number => Math.round(median(rs.map((r) => Number(r[k]))) * 10) / 10;
   const result = {
     task,
     coldP50Ms: p50(cold, "ms"),
     warmP50Ms: p50(warm, "ms"),
-    serveFirstMs: Math.round(first.ms),
+    serveFirstMs: Math.round(first?.ms ?? 0),
     promptTokens: p50(cold, "promptTokens"),
     warmCachedTokens: p50(warm, "cachedTokens"),
     decodeTpsCold: p50(cold, "decodeTps"),
     decodeTpsWarm: p50(warm, "decodeTps"),
-    identical: [...cold, first, ...warm].every((r) => r.identical),
+    identical: [...cold, ...(first ? [first] : []), ...warm].every((r) => r.identical),
     runs,
     loadAverage: os.loadavg().map((l) => l.toFixed(1)).join(" "),
   };
