@@ -84,9 +84,30 @@ export function formatError(err: unknown, env: NodeJS.ProcessEnv = process.env):
   const debug = env.SPARK_DEBUG === "1";
   if (err instanceof Error) {
     if (debug) return err.stack ?? err.message;
-    return err.message.split("\n")[0] ?? err.message;
+    return escapeControls(err.message.split("\n")[0] ?? err.message);
   }
-  return String(err);
+  return escapeControls(String(err));
+}
+
+// C0 and C1 controls (but tab) and DEL: a message quoting file bytes must not drive the terminal.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * `name` (read from a file, say) as a one-line message quotes it: in double quotes, cut to `max`
+ * characters with "…" (default 40); `<N bytes, not text>` when it holds control characters or
+ * bytes that are not UTF-8, as a corrupt file's names do (`bytes`: its size before decoding;
+ * default its UTF-8 size).
+ */
+export function quoteName(name: string, opts: { max?: number; bytes?: number } = {}): string {
+  const max = opts.max ?? 40;
+  CONTROL.lastIndex = 0;
+  if (CONTROL.test(name) || name.includes("\ufffd")) return `<${opts.bytes ?? Buffer.byteLength(name)} bytes, not text>`;
+  return `"${name.length > max ? `${name.slice(0, max - 1)}…` : name}"`;
 }
 
 /** Exit code for any thrown value. */

@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ensureFixtureModel } from "../../fixtures/index.js";
-import { packContext, type CountTokens } from "../../src/agent/packer/index.js";
+import { packContext, type CountTokens } from "../../src/context/index.js";
 import { defaultOutputReserve } from "../../src/agent/session.js";
 import { generateRepo } from "./generate-repo.js";
 
@@ -52,7 +52,7 @@ const tok = await tokenizer();
 const pack = async (): Promise<{ ms: number; cpuMs: number; tokens: number; included: number; listed: number }> => {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const p = await packContext({ root, task: "make alpha7 handle empty input", targets: ["src/m7/f7.ts"], budget, countTokens: tok.count, modelKey: tok.name, cacheDir });
+  const p = await packContext({ root, task: "make alpha7 handle empty input", targets: ["src/m7/f7.ts"], budget, countTokens: tok.count, tokenizer: tok.name, cacheDir });
   const c = process.cpuUsage(c0);
   // CPU time of this process (git's own work is in ms only): less sensitive to a busy machine.
   return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, tokens: p.tokens, included: p.files.length, listed: p.listed.length };

@@ -1,5 +1,5 @@
 import { firstMessages } from "../../src/agent/prompt.js";
-import { renderFileBlock } from "../../src/agent/packer/render.js";
+import { renderFileBlock } from "../../src/context/render.js";
 import { formats, type FormatName } from "../../src/edits/index.js";
 import { writeSearchReplace, writeUdiff, writeWhole } from "../edits-replay/writers.js";
 import type { Commit } from "./commits.js";

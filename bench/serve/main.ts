@@ -10,7 +10,7 @@
  * Default model: the generated Qwen2.5-Coder-0.5B-shape Q8_0 fixture (random weights, so the
  * `spark fix` reply is forced with SPARK_FORCED_REPLY; decode runs with ignore_eos).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,20 +18,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { execa } from "execa";
 import { OpenAI } from "openai";
-import { ensureFixtureModel, repoRoot } from "../../fixtures/index.js";
+import { ensureFixtureModel } from "../../fixtures/index.js";
 import { LocalEngine } from "../../src/inference/runtime.js";
 import { median } from "../../src/median.js";
 import { spawnServe } from "../../test/server/spawn-serve.js";
+import { onePoolThread } from "../one-pool-thread.js";
 
-// node-llama-cpp decodes badly with more than one libuv pool thread (see bin/spark.js); the pool
-// size is read at startup, so re-run this file with it set.
-if (process.env.UV_THREADPOOL_SIZE !== "1") {
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit", env: { ...process.env, UV_THREADPOOL_SIZE: "1" } });
-  process.exit(r.status ?? 1);
-}
-
-// Generated models live in the repository's .cache (as in tests), never in ~/.cache.
-process.env.SPARK_FIXTURES_DIR ??= path.join(repoRoot(), ".cache", "fixtures");
+onePoolThread(import.meta.url);
 
 const { values } = parseArgs({
   options: {

@@ -8,7 +8,7 @@ import type { FileChange } from "../edits/index.js";
 import { UsageError } from "../errors.js";
 import type { ChatMessage } from "../inference/index.js";
 import { loadConversation, newConversationId, saveConversation } from "./conversation-store.js";
-import { blobHash } from "./packer/index.js";
+import { blobHash } from "../context/index.js";
 
 /** Where a turn began. */
 interface TurnMark {

@@ -1,6 +1,6 @@
 /** The side effects of a turn, injectable so tests can swap or observe them. */
 import { applyPlan, planEdits, type Edit, type EditPlan, type PlanOptions } from "../edits/index.js";
-import { createCheckpoint } from "../git/index.js";
+import { createCheckpoint, editTempDir, type CheckpointOptions } from "../git/index.js";
 import { runTestCommand, type RunTest } from "./test-command.js";
 
 /** Everything the loop does to the world besides generating. */
@@ -10,7 +10,7 @@ export interface AgentEffects {
   /** All-or-nothing write of a plan (default `applyPlan`). */
   apply(root: string, plan: EditPlan): Promise<void>;
   /** Snapshot before applying (default `createCheckpoint`). */
-  checkpoint(root: string, opts: { task: string; files: string[] }): Promise<{ id: string }>;
+  checkpoint(root: string, opts: CheckpointOptions): Promise<{ id: string }>;
   /** `--test` runner (default: the command through the shell). */
   runTest: RunTest;
 }
@@ -18,7 +18,7 @@ export interface AgentEffects {
 /** The real effects. */
 export const defaultEffects: AgentEffects = {
   plan: (root, edits, opts) => planEdits(root, edits, opts),
-  apply: (root, plan) => applyPlan(root, plan),
+  apply: async (root, plan) => applyPlan(root, plan, { tempDir: await editTempDir(root) }),
   checkpoint: (root, opts) => createCheckpoint(root, opts),
   runTest: runTestCommand,
 };

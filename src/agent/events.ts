@@ -30,6 +30,16 @@ export interface ContextPackedEvent {
    * request of this session (0 on the first). The `stats` event reports what was measured.
    */
   cachedTokens: number;
+  /** The first turn's split of the repository: what was packed now, and the budget left for later. */
+  packed?: PackedSplit;
+}
+
+/** What the first answer got of the repository, and what it left out to answer sooner. */
+export interface PackedSplit {
+  /** Packed for this answer: files in full, outlined in the repo map, tokens, and the budget they had. */
+  now: { files: number; outlined: number; tokens: number; budget: number };
+  /** Context budget not used now (the first answer's budget follows prefill speed), and whether it is being prefilled in the background. */
+  rest: { budget: number; warming: boolean };
 }
 
 export interface ModelDeltaEvent {

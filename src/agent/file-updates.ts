@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { blobHash, renderFileBlock } from "./packer/index.js";
+import { blobHash, renderFileBlock } from "../context/index.js";
 
 /** The text to put before the task ("" when nothing is new) and the contents read (undefined: deleted). */
 export interface FileUpdates {

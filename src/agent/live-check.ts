@@ -3,7 +3,7 @@
  * so far plus this one, so the person sees its diff (or why it fails) while the model still
  * streams. Nothing is written.
  */
-import { EditApplyError, EditRefusedError, type Edit, type FormatName, type PlanOptions } from "../edits/index.js";
+import { EditApplyError, EditRefusedError, formatOfEdit, type Edit, type PlanOptions } from "../edits/index.js";
 import type { AgentEffects } from "./effects.js";
 import type { AgentEvent } from "./events.js";
 import { normalizeEditPath, outsideScope } from "./scope.js";
@@ -18,7 +18,6 @@ export class LiveCheck {
   constructor(
     private readonly root: string,
     private readonly effects: AgentEffects,
-    private readonly format: FormatName,
     private readonly scope: readonly string[] | undefined,
     private readonly planOptions: PlanOptions,
   ) {}
@@ -35,7 +34,7 @@ export class LiveCheck {
       const plan = await this.effects.plan(this.root, [...this.good, edit], this.planOptions);
       this.good.push(edit);
       const change = plan.files.find((f) => f.path === p);
-      return [{ type: "edit.proposed", path: p, format: this.format, diff: change?.diff ?? "" }];
+      return [{ type: "edit.proposed", path: p, format: formatOfEdit(edit), diff: change?.diff ?? "" }];
     } catch (err) {
       if (err instanceof EditApplyError) {
         this.failed.add(index);

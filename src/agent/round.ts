@@ -4,7 +4,7 @@
  * written here.
  */
 import { EditParseError } from "../edits/errors.js";
-import type { Edit, EditFormat, EditParser } from "../edits/types.js";
+import { recognizingParser, type Edit, type EditFormat, type EditParser } from "../edits/index.js";
 import { emptyStats, type Backend, type ChatMessage, type GenerationStats } from "../inference/index.js";
 import { asInterrupted, throwIfAborted } from "./abort.js";
 import type { AgentEvent } from "./events.js";
@@ -37,7 +37,8 @@ export interface RoundResult {
 
 /** Streams one reply, yielding `model.delta`, per-edit events and `stats`. */
 export async function* streamRound(input: RoundInput): AsyncGenerator<AgentEvent, RoundResult, undefined> {
-  const parser: EditParser | undefined = input.format?.createParser();
+  // Read as what it turns out to be: models answer in another format than the one asked now and then.
+  const parser: EditParser | undefined = input.format ? recognizingParser(input.format) : undefined;
   const edits: Edit[] = [];
   let reply = "";
   let stats = emptyStats();

@@ -15,7 +15,9 @@ import { defaultEffects, type AgentEffects } from "./effects.js";
 import type { AgentEvent, SessionStatus } from "./events.js";
 import { formatForReply } from "./format-choice.js";
 import { fileUpdates } from "./file-updates.js";
-import { packContext, type FilterOptions } from "./packer/index.js";
+import { estimateTokens, packContext, type FilterOptions, type PackedContext } from "../context/index.js";
+import type { PackedSplit } from "./events.js";
+import { firstAnswerBudget, FIRST_ANSWER_PREFILL_SECONDS, measuredPrefillTps, recordPrefill } from "./first-budget.js";
 import { firstMessages, SYSTEM_PROMPT, taskText } from "./prompt.js";
 import { contextFull, runRounds, type ApproveCommand, type Decide, type TurnOutcome } from "./turn.js";
 
@@ -56,6 +58,12 @@ export interface AgentOptions {
   grammar?: boolean;
   /** Packer filters (size cap, generated files). */
   filters?: FilterOptions;
+  /**
+   * Seconds of prefill the first answer may wait for: the repository budget follows this
+   * machine's measured prefill speed (src/agent/first-budget.ts); 0 packs the whole context
+   * budget. Default 15.
+   */
+  firstAnswerSeconds?: number;
   /** Side effects, for tests. Default: real edits, git checkpoints, execa. */
   effects?: Partial<AgentEffects>;
 }
@@ -93,6 +101,7 @@ interface Prepared {
   files: number;
   budget: number;
   prediction: string | undefined;
+  packed?: PackedSplit;
 }
 
 /** One session (keeps the conversation between turns). */
@@ -151,8 +160,8 @@ export class AgentSession {
       const focus = perTurn.focus ?? [];
       const prep = (conv.messages !== undefined ? await this.followUp(task, ask, focus) : undefined) ?? (await this.fresh(task, ask, focus, signal));
       const messages = conv.messages ?? [];
-      yield { type: "context.packed", files: prep.files, tokens: await this.countAll(messages), budget: prep.budget, cachedTokens };
-      const result = yield* runRounds({
+      yield { type: "context.packed", files: prep.files, tokens: await this.countAll(messages), budget: prep.budget, cachedTokens, ...(prep.packed ? { packed: prep.packed } : {}) };
+      const rounds = runRounds({
         backend,
         root: this.opts.root,
         task,
@@ -172,7 +181,16 @@ export class AgentSession {
         maxTestRounds: this.opts.maxTestRounds ?? 3,
         onApplied: (files) => conv.remember(files),
       });
-      Object.assign(outcome, result);
+      for (;;) {
+        const next = await rounds.next();
+        if (next.done) {
+          Object.assign(outcome, next.value);
+          break;
+        }
+        // This machine's prefill speed sizes the next first answer (src/agent/first-budget.ts).
+        if (next.value.type === "stats") await recordPrefill(this.opts.cacheDir, backend.info.model, next.value).catch(() => undefined);
+        yield next.value;
+      }
     } catch (err) {
       const e = asInterrupted(err, signal);
       const status: SessionStatus = e instanceof SparkError && e.code === "interrupted" ? "interrupted" : "error";
@@ -205,19 +223,42 @@ export class AgentSession {
       (await backend.countTokens(SYSTEM_PROMPT)) +
       (await backend.countTokens(taskText({ task, format: "search-replace", scope, newFiles: targets, ask }))) +
       2 * PER_MESSAGE_MARGIN;
-    const budget = contextSize - reserve - fixed;
-    if (budget <= 0) throw new UsageError(`the context (${contextSize} tokens) is too small for the prompt and a reply (raise --context)`);
-    const packed = await packContext({
-      ...this.opts.filters,
-      root: this.opts.root,
-      task,
-      targets,
-      budget,
-      countTokens: (t) => backend.countTokens(t),
-      modelKey: backend.info.model,
-      ...(this.opts.cacheDir !== undefined ? { cacheDir: path.join(this.opts.cacheDir, "packer") } : {}),
-      ...(signal !== undefined ? { signal } : {}),
-    });
+    const contextBudget = contextSize - reserve - fixed;
+    if (contextBudget <= 0) throw new UsageError(`the context (${contextSize} tokens) is too small for the prompt and a reply (raise --context)`);
+    const seconds = this.opts.firstAnswerSeconds ?? FIRST_ANSWER_PREFILL_SECONDS;
+    let budget =
+      seconds <= 0
+        ? contextBudget
+        : firstAnswerBudget({
+            contextBudget,
+            prefillTps: await measuredPrefillTps(this.opts.cacheDir, backend.info.model),
+            fixedTokens: fixed,
+            targetTokens: await estimatedTargetTokens(this.opts.root, targets),
+            seconds,
+          });
+    const pack = (b: number): Promise<PackedContext> =>
+      packContext({
+        ...this.opts.filters,
+        root: this.opts.root,
+        task,
+        targets,
+        budget: b,
+        countTokens: (t) => backend.countTokens(t),
+        tokenizer: backend.info.model,
+        ...(this.opts.cacheDir !== undefined ? { cacheDir: path.join(this.opts.cacheDir, "packer") } : {}),
+        ...(signal !== undefined ? { signal } : {}),
+      });
+    let packed: PackedContext;
+    for (;;) {
+      try {
+        packed = await pack(budget);
+        break;
+      } catch (err) {
+        // The targets alone outgrew a latency budget sized on estimates: grow it toward the context's.
+        if (!(err instanceof UsageError) || budget >= contextBudget) throw err;
+        budget = Math.min(contextBudget, budget * 4);
+      }
+    }
     const targetFiles = packed.files.filter((f) => f.role === "target");
     const format = formatForReply([...targetFiles, ...packed.missingTargets.map(() => ({ tokens: 0 }))]);
     const input = { context: packed.text, task, format, scope, newFiles: packed.missingTargets, ask };
@@ -225,9 +266,16 @@ export class AgentSession {
     const user = messages[1];
     // The packed text is counted already and ends a line before "# Task": no need to recount it.
     if (user !== undefined) this.counts.set(user, packed.tokens + (await backend.countTokens(taskText(input))) + PER_MESSAGE_MARGIN);
-    this.conv.startFresh(messages, new Map(packed.files.map((f) => [f.path, f.hash])));
+    this.conv.startFresh(messages, new Map(packed.files.filter((f) => f.role !== "map").map((f) => [f.path, f.hash])));
     const prediction = ask ? "" : targetFiles.map((f) => f.content).join("\n");
-    return { format, files: packed.files.length, budget, prediction: prediction.length > 0 ? prediction : undefined };
+    const full = packed.files.filter((f) => f.role !== "map").length;
+    return {
+      format,
+      files: full,
+      budget,
+      prediction: prediction.length > 0 ? prediction : undefined,
+      packed: { now: { files: full, outlined: packed.files.length - full, tokens: packed.tokens, budget }, rest: { budget: contextBudget - budget, warming: false } },
+    };
   }
 
   /**
@@ -288,4 +336,11 @@ export async function* runAgent(task: string, opts: AgentOptions): AsyncGenerato
   const outcome = yield* session.turn(task);
   yield { type: "session.end", status: outcome.status, exitCode: outcome.exitCode };
   return outcome;
+}
+
+/** Estimated tokens of the edit targets that exist (read once, before packing). */
+async function estimatedTargetTokens(root: string, targets: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const t of targets) n += estimateTokens(await readFile(path.join(root, t), "utf8").catch(() => ""));
+  return n;
 }

@@ -5,7 +5,7 @@
  * parse is fed back (at most `maxEditRetries` times); a failing test likewise (at most
  * `maxTestRounds` times). A reply applies all of its edits or none.
  */
-import { EditApplyError, EditParseError, formats, type EditPlan, type FileChange, type FormatName } from "../edits/index.js";
+import { EditApplyError, EditParseError, formatOfEdit, formats, type Edit, type EditPlan, type FileChange, type FormatName } from "../edits/index.js";
 import { TaskError } from "../errors.js";
 import type { Backend, ChatMessage, GenerationStats } from "../inference/index.js";
 import { throwIfAborted } from "./abort.js";
@@ -115,7 +115,7 @@ export async function* runRounds(input: RoundsInput): AsyncGenerator<AgentEvent,
 
   for (;;) {
     throwIfAborted(input.signal);
-    const live = new LiveCheck(input.root, input.effects, input.format, input.scope, {});
+    const live = new LiveCheck(input.root, input.effects, input.scope, {});
     const lastReply = [...input.messages].reverse().find((m) => m.role === "assistant")?.content;
     const prediction = [input.prediction, lastReply].filter((s): s is string => s !== undefined && s.length > 0).join("\n");
     const round = yield* streamRound({
@@ -163,10 +163,14 @@ export async function* runRounds(input: RoundsInput): AsyncGenerator<AgentEvent,
       return testRounds > 0 ? end("failed", 1, `\`${input.testCommand ?? ""}\` still fails and the edits changed nothing`) : end("ok", 0);
     }
 
-    const decision = await input.decide(proposalOf(plan, input.format, round.reply));
+    const decision = await input.decide(proposalOf(plan, replyFormat(round.edits, input.format), round.reply));
     if (decision === "reject") return end("rejected", 0);
     throwIfAborted(input.signal);
-    const checkpoint = await input.effects.checkpoint(input.root, { task: checkpointTask(input.task), files: plan.files.map((f) => f.path) });
+    const checkpoint = await input.effects.checkpoint(input.root, {
+      task: checkpointTask(input.task),
+      files: plan.files.map((f) => f.path),
+      after: new Map(plan.files.map((f) => [f.path, f.afterBytes])),
+    });
     outcome.checkpoints.push(checkpoint.id);
     yield { type: "checkpoint", id: checkpoint.id };
     await input.effects.apply(input.root, plan);
@@ -195,6 +199,11 @@ function proposalOf(plan: EditPlan, format: FormatName, reply: string): Proposal
     files: plan.files.map((f) => ({ path: f.path, format, diff: f.diff, added: f.added, removed: f.removed, created: f.created, deleted: f.deleted })),
     reply,
   };
+}
+
+/** The format the reply was written in (it may not be the one asked). */
+function replyFormat(edits: readonly Edit[], asked: FormatName): FormatName {
+  return edits[0] !== undefined ? formatOfEdit(edits[0]) : asked;
 }
 
 function checkpointTask(task: string): string {

@@ -58,7 +58,7 @@ export async function createBackend(opts: BackendFactoryOptions): Promise<Backen
   const apiKey = nonEmpty(opts.env.SPARK_API_KEY);
   // The forced-reply test seam lives in the in-process engine: never hand such a run to a server.
   const forced = nonEmpty(opts.env.SPARK_FORCED_REPLY) !== undefined;
-  const server = forced ? undefined : await findRunningServer(resolved.path, { env: opts.env, ...(opts.context !== undefined ? { minContext: opts.context } : {}) });
+  const server = forced ? undefined : await findRunningServer(resolved.path, { env: opts.env, ...(apiKey !== undefined ? { apiKey } : {}), ...(opts.context !== undefined ? { minContext: opts.context } : {}) });
   if (server !== undefined && (!server.auth || apiKey !== undefined)) {
     if (!onProgress) opts.stderr.write(`spark: using spark serve at ${server.url} (pid ${server.pid})\n`);
     return openHttpBackend({ endpoint: server.url, model: server.model, apiKey, signal: opts.signal });

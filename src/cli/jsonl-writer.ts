@@ -11,7 +11,7 @@ export function eventRecord(ev: AgentEvent): Record<string, unknown> {
     case "session.start":
       return { type: ev.type, model: ev.model, backend: ev.backend, contextSize: ev.contextSize, cwd: ev.cwd };
     case "context.packed":
-      return { type: ev.type, files: ev.files, tokens: ev.tokens, budget: ev.budget, cachedTokens: ev.cachedTokens };
+      return { type: ev.type, files: ev.files, tokens: ev.tokens, budget: ev.budget, cachedTokens: ev.cachedTokens, ...(ev.packed ? { packed: ev.packed } : {}) };
     case "model.delta":
       return { type: ev.type, text: ev.text };
     case "edit.proposed":

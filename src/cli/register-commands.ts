@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   bench: async () => (await import("./commands/bench.js")).registerBench,
   doctor: async () => (await import("./commands/doctor.js")).registerDoctor,
   model: async () => (await import("./commands/model.js")).registerModel,
+  context: async () => (await import("./commands/context.js")).registerContext,
 };
 
 /**

@@ -1,5 +1,7 @@
-import type { EditFailure, EditFailureReason } from "./errors.js";
+import path from "node:path";
+import { EditParseError, type EditFailure, type EditFailureReason } from "./errors.js";
 import { textLines } from "./formats/line-parser.js";
+import { searchReplaceFormat } from "./formats/search-replace.js";
 import { matchBlock, quoteLines, type MatchOutcome } from "./match/index.js";
 import { mergeElided } from "./lazy-whole.js";
 import { splitElided } from "./match/elision.js";
@@ -28,7 +30,7 @@ export function applyEdit(state: FileState, edit: Edit, index: number): EditFail
     case "udiff":
       return applyUdiff(state, edit, fail);
     case "whole":
-      return applyWhole(state, edit.content, fail);
+      return applyWholeOrBlocks(state, edit.content, fail);
     case "delete":
       if (!state.exists) return fail("missing-file", "file does not exist", `Cannot delete ${state.path}: it does not exist.`);
       Object.assign(state, { exists: false, lines: [], finalNewline: false });
@@ -156,6 +158,41 @@ function applyUdiff(state: FileState, edit: UdiffEdit, fail: Fail): EditFailure 
   }
   state.lines = lines;
   state.finalNewline = finalNewline;
+  return undefined;
+}
+
+/** A merge-conflict (or SEARCH/REPLACE) marker line. */
+const CONFLICT_MARKER = /^(<{7}|>{7})(\s|$)|^={7}\s*$/;
+
+/**
+ * A whole-file block whose content is SEARCH/REPLACE blocks (a model that mixed the formats up) is
+ * applied as those blocks. Conflict markers the file did not have are never written.
+ */
+function applyWholeOrBlocks(state: FileState, content: string, fail: Fail): EditFailure | undefined {
+  const lines = textLines(content.replaceAll("\r\n", "\n"));
+  if (!lines.some((l) => CONFLICT_MARKER.test(l)) || state.lines.some((l) => CONFLICT_MARKER.test(l))) return applyWhole(state, content, fail);
+  const refuse = (): EditFailure =>
+    fail(
+      "bad-edit",
+      "the new content holds conflict markers (<<<<<<<, =======, >>>>>>>) the file does not have",
+      `Your content for ${state.path} holds <<<<<<< / ======= / >>>>>>> lines. Send either the complete new file in a fenced block, or SEARCH/REPLACE blocks outside any fence.`,
+    );
+  let blocks: Edit[];
+  try {
+    const parser = searchReplaceFormat.createParser();
+    blocks = [...parser.push(`${state.path}\n${content}`), ...parser.end()].flatMap((e) => (e.type === "edit" ? [e.edit] : []));
+  } catch (err) {
+    if (err instanceof EditParseError) return refuse();
+    throw err;
+  }
+  if (blocks.length === 0 || blocks.some((b) => b.kind !== "search-replace" || path.posix.normalize(b.path) !== state.path)) return refuse();
+  const trial: FileState = { ...state, lines: [...state.lines] };
+  for (const b of blocks) {
+    if (b.kind !== "search-replace") return refuse();
+    const failure = applySearchReplace(trial, textLines(b.search), textLines(b.replace), fail);
+    if (failure) return failure;
+  }
+  Object.assign(state, trial);
   return undefined;
 }
 

@@ -44,9 +44,9 @@ export class EditApplyError extends TaskError {
 }
 
 /** Why an edit was refused outright. */
-export type RefusalReason = "outside-repo" | "git-dir" | "binary" | "not-allowed" | "bad-path";
+export type RefusalReason = "outside-repo" | "git-dir" | "binary" | "not-allowed" | "bad-path" | "not-regular";
 
-/** An edit Spark will not make (outside the repo, inside .git/, a binary file). Exit 4. */
+/** An edit Spark will not make (outside the repo, inside .git/, a binary file, a FIFO). Exit 4. */
 export class EditRefusedError extends RepoError {
   readonly path: string;
   readonly reason: RefusalReason;

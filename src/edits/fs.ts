@@ -1,4 +1,4 @@
-import { promises as fsp } from "node:fs";
+import { constants, promises as fsp } from "node:fs";
 
 /** What `lstat` tells about a path. */
 export interface FileStat {
@@ -9,7 +9,10 @@ export interface FileStat {
 
 /** The file access the planner and applier need; injected so tests can use `createMemoryFs()`. */
 export interface EditFs {
-  /** The file's bytes (following symlinks); undefined when nothing is there. */
+  /**
+   * The file's bytes (following symlinks); undefined when nothing is there. Rejects with
+   * `NotRegularFileError` for a FIFO, socket, device or directory, without blocking on it.
+   */
   readFile(p: string): Promise<Uint8Array | undefined>;
   /** The path itself (not following a final symlink); undefined when nothing is there. */
   lstat(p: string): Promise<FileStat | undefined>;
@@ -22,6 +25,17 @@ export interface EditFs {
   unlink(p: string): Promise<void>;
   /** Creates `p` and its missing parents. */
   mkdir(p: string): Promise<void>;
+  /** Names in folder `p`; [] when there is no such folder. */
+  readdir(p: string): Promise<string[]>;
+  /** True when `a` and `b` (both existing) are on one file system, so a rename between them is atomic. */
+  sameDevice(a: string, b: string): Promise<boolean>;
+}
+
+/** `readFile` met something that is not a regular file. */
+export class NotRegularFileError extends Error {
+  constructor(readonly filePath: string) {
+    super(`${filePath} is not a regular file`);
+  }
 }
 
 function missing(err: unknown): boolean {
@@ -32,11 +46,19 @@ function missing(err: unknown): boolean {
 /** The real file system. */
 export const nodeFs: EditFs = {
   async readFile(p) {
+    let fh;
     try {
-      return await fsp.readFile(p);
+      // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+      fh = await fsp.open(p, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (err) {
       if (missing(err)) return undefined;
       throw err;
+    }
+    try {
+      if (!(await fh.stat()).isFile()) throw new NotRegularFileError(p);
+      return await fh.readFile();
+    } finally {
+      await fh.close();
     }
   },
   async lstat(p) {
@@ -64,5 +86,17 @@ export const nodeFs: EditFs = {
   unlink: (p) => fsp.unlink(p),
   async mkdir(p) {
     await fsp.mkdir(p, { recursive: true });
+  },
+  async readdir(p) {
+    try {
+      return await fsp.readdir(p);
+    } catch (err) {
+      if (missing(err)) return [];
+      throw err;
+    }
+  },
+  async sameDevice(a, b) {
+    const [sa, sb] = await Promise.all([fsp.stat(a), fsp.stat(b)]);
+    return sa.dev === sb.dev;
   },
 };

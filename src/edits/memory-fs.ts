@@ -130,6 +130,19 @@ export function createMemoryFs(): MemoryFs {
       if (mem.failOn?.("mkdir", p)) throw errno("EACCES", p);
       mkdirs(path.resolve("/", p));
     },
+    async readdir(p) {
+      let dir: string;
+      try {
+        dir = resolve(p);
+      } catch {
+        return [];
+      }
+      if (entries.get(dir)?.kind !== "dir") return [];
+      return [...entries.keys()].filter((k) => k !== dir && path.dirname(k) === dir).map((k) => path.basename(k));
+    },
+    async sameDevice() {
+      return true;
+    },
   };
   return mem;
 }

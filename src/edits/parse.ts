@@ -1,8 +1,17 @@
-import type { Edit, EditFormat } from "./types.js";
+import { recognizingParser } from "./formats/recognize.js";
+import type { Edit, EditFormat, EditParser } from "./types.js";
 
 /** Parses a complete reply at once: its edits and its prose. Throws `EditParseError` when malformed. */
 export function parseEdits(format: EditFormat, text: string): { edits: Edit[]; text: string } {
-  const parser = format.createParser();
+  return parseWith(format.createParser(), text);
+}
+
+/** `parseEdits`, except that a reply written in another format than `format` is read as that one. */
+export function parseReply(format: EditFormat, text: string): { edits: Edit[]; text: string } {
+  return parseWith(recognizingParser(format), text);
+}
+
+function parseWith(parser: EditParser, text: string): { edits: Edit[]; text: string } {
   const edits: Edit[] = [];
   let prose = "";
   for (const ev of [...parser.push(text), ...parser.end()]) {

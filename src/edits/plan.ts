@@ -1,9 +1,10 @@
 import path from "node:path";
-import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
+import { FILE_HEADERS_ONLY, formatPatch } from "diff";
 import { applyEdit, type FileState } from "./apply-edit.js";
 import { decodeDoc, docText, encodeDoc, type TextDoc } from "./document.js";
 import { EditApplyError, EditRefusedError, type EditFailure } from "./errors.js";
 import { nodeFs, type EditFs } from "./fs.js";
+import { linePatch } from "./line-diff.js";
 import { resolveEditPath, type ResolvedPath } from "./resolve-path.js";
 import type { Edit } from "./types.js";
 
@@ -78,7 +79,7 @@ function unifiedDiff(p: string, before: string, after: string, created: boolean,
           .map((l) => l + "\n")
           .join("")
       : lines.slice(from).join("\n");
-  const patch = structuredPatch(created ? "/dev/null" : `a/${p}`, deleted ? "/dev/null" : `b/${p}`, piece(a), piece(b), undefined, undefined, { context: CONTEXT });
+  const patch = linePatch(created ? "/dev/null" : `a/${p}`, deleted ? "/dev/null" : `b/${p}`, piece(a), piece(b), CONTEXT);
   let added = 0;
   let removed = 0;
   for (const h of patch.hunks) {
@@ -94,6 +95,7 @@ function unifiedDiff(p: string, before: string, after: string, created: boolean,
 
 async function load(fs: EditFs, resolved: ResolvedPath, p: string): Promise<Loaded> {
   const st = await fs.lstat(resolved.target);
+  if (st?.kind === "other") throw notRegular(p);
   const isDir = st?.kind === "directory";
   const bytes = st && !isDir ? await fs.readFile(resolved.target) : undefined;
   const doc = bytes ? decodeDoc(bytes) : undefined;
@@ -104,10 +106,31 @@ async function load(fs: EditFs, resolved: ResolvedPath, p: string): Promise<Load
   return { resolved, state, doc, mode: st?.mode ?? 0o644, bytes, isDir };
 }
 
+function notRegular(p: string): EditRefusedError {
+  return new EditRefusedError(
+    p,
+    "not-regular",
+    `refusing to edit ${JSON.stringify(p)}: it is not a regular file (a FIFO, socket or device)`,
+    `${p} is not a regular file; Spark only edits regular files.`,
+  );
+}
+
+/**
+ * Refuses (EditRefusedError, exit 4) a path Spark must not edit, before anything opens it: outside
+ * the repo, inside .git/, or there but not a regular file (a symlink counts as what it leads to,
+ * inside the repo). A path where nothing is yet is fine: an edit may create it.
+ */
+export async function checkEditTarget(root: string, p: string, fs: EditFs = nodeFs): Promise<void> {
+  const absRoot = path.resolve(root);
+  const resolved = await resolveEditPath(fs, absRoot, await fs.realpath(absRoot), p);
+  const st = await fs.lstat(resolved.target);
+  if (st?.kind === "other") throw notRegular(p);
+}
+
 /**
  * Dry run: resolves every edit against the current files and returns what each file will become.
- * Throws `EditRefusedError` (exit 4) for a path outside the repo, inside `.git/`, not allowed, or a
- * binary file; `EditApplyError` (exit 1) listing every edit that does not apply. Writes nothing.
+ * Throws `EditRefusedError` (exit 4) for a path outside the repo, inside `.git/`, not allowed, a
+ * binary file, or not a regular file (never opened); `EditApplyError` (exit 1) listing every edit that does not apply. Writes nothing.
  */
 export async function planEdits(root: string, edits: readonly Edit[], opts: PlanOptions = {}): Promise<EditPlan> {
   const fs = opts.fs ?? nodeFs;

@@ -4,6 +4,7 @@ import { UsageError } from "../errors.js";
 import { withRepoLock } from "./lock.js";
 import { CHECKPOINT_PREFIX, CHECKPOINT_REF_FORMAT, checkpointMessage, parseCheckpointRefs } from "./meta.js";
 import { openRepo, repoRelative, type Repo } from "./repo.js";
+import { contentHash } from "./content-hash.js";
 import { snapshotWorktree } from "./snapshot.js";
 import type { CheckpointInfo, CheckpointOptions } from "./types.js";
 
@@ -24,10 +25,17 @@ const SPARK_IDENTITY = {
 export async function createCheckpoint(root: string, opts: CheckpointOptions): Promise<CheckpointInfo> {
   const repo = await openRepo(root);
   const files = opts.files.map((f) => repoRelative(repo, root, f));
+  const after = opts.after ? afterHashes(opts.after, (f) => repoRelative(repo, root, f)) : undefined;
   return withRepoLock(repo.root, async () => {
     const [tree, head] = await Promise.all([snapshotWorktree(repo, files), headCommit(repo)]);
-    return storeCheckpoint(repo, { tree, head, task: opts.task, files });
+    return storeCheckpoint(repo, { tree, head, task: opts.task, files, ...(after ? { after } : {}) });
   });
+}
+
+function afterHashes(after: ReadonlyMap<string, Uint8Array | undefined>, rel: (f: string) => string): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [f, bytes] of after) out[rel(f)] = bytes ? contentHash(bytes) : null;
+  return out;
 }
 
 /** Every checkpoint, newest first. */
@@ -63,15 +71,16 @@ export interface CheckpointContent {
   head: string;
   task: string;
   files: string[];
+  after?: Record<string, string | null>;
 }
 
 /** Commits a snapshot as the next checkpoint. Call with the lock held. */
 export async function storeCheckpoint(repo: Repo, content: CheckpointContent): Promise<CheckpointInfo> {
-  const { tree, head, task, files } = content;
+  const { tree, head, task, files, after } = content;
   let id = await nextId(repo, false);
   const time = new Date();
   const messageFile = path.join(repo.sparkDir, "message");
-  await writeFile(messageFile, checkpointMessage(id, task, time, files));
+  await writeFile(messageFile, checkpointMessage(id, task, time, files, after));
   const parent = head ? ["-p", head] : [];
   const commit = (await repo.run(["commit-tree", "--no-gpg-sign", ...parent, "-F", messageFile, tree], { env: SPARK_IDENTITY })).trim();
   let ref = `${CHECKPOINT_PREFIX}${id}`;
@@ -85,7 +94,23 @@ export async function storeCheckpoint(repo: Repo, content: CheckpointContent): P
     await repo.run(["update-ref", "-m", `spark checkpoint ${id}`, ref, commit, ""]);
   }
   await saveCounter(repo, Number(id));
-  return { id, ref, time, task, files };
+  return { id, ref, time, task, files, ...(after ? { after } : {}) };
+}
+
+/**
+ * Records what the change of checkpoint `cp` left in its files (`after`), for a checkpoint taken
+ * before the change was known: its commit is replaced by one with the same tree, parent and time.
+ * Call with the lock held.
+ */
+export async function recordAfter(repo: Repo, cp: CheckpointInfo, after: Record<string, string | null>): Promise<CheckpointInfo> {
+  const old = (await repo.run(["rev-parse", "--verify", `${cp.ref}^{commit}`])).trim();
+  const parents = (await repo.run(["rev-list", "--parents", "-n", "1", old])).trim().split(" ").slice(1);
+  const tree = (await repo.run(["rev-parse", "--verify", `${old}^{tree}`])).trim();
+  const messageFile = path.join(repo.sparkDir, "message");
+  await writeFile(messageFile, checkpointMessage(cp.id, cp.task, cp.time, cp.files, after));
+  const commit = (await repo.run(["commit-tree", "--no-gpg-sign", ...parents.flatMap((p) => ["-p", p]), "-F", messageFile, tree], { env: SPARK_IDENTITY })).trim();
+  await repo.run(["update-ref", "-m", `spark checkpoint ${cp.id}: after`, cp.ref, commit, old]);
+  return { ...cp, after };
 }
 
 // The last id handed out, so ids keep increasing even after pruning every checkpoint.

@@ -12,13 +12,15 @@ interface StoredMeta {
   task: string;
   time: string;
   files: string[];
+  /** See `CheckpointInfo.after`; absent when not recorded. */
+  after?: Record<string, string | null>;
 }
 
 /** Commit message for a checkpoint: a readable subject, then the metadata line. */
-export function checkpointMessage(id: string, task: string, time: Date, files: string[]): string {
+export function checkpointMessage(id: string, task: string, time: Date, files: string[], after?: Record<string, string | null>): string {
   const firstLine = task.split("\n")[0]?.trim() ?? "";
   const subject = firstLine.length > 72 ? `${firstLine.slice(0, 71)}…` : firstLine;
-  const meta: StoredMeta = { v: 1, task, time: time.toISOString(), files };
+  const meta: StoredMeta = { v: 1, task, time: time.toISOString(), files, ...(after ? { after } : {}) };
   return `spark checkpoint ${id}: ${subject}\n\n${META_KEY}${JSON.stringify(meta)}\n`;
 }
 
@@ -41,9 +43,14 @@ export function parseCheckpointRefs(out: string): CheckpointInfo[] {
       time: meta ? new Date(meta.time) : fallbackTime,
       task: meta?.task ?? (fields[i + 2] ?? "").split("\n")[0] ?? "",
       files: meta?.files ?? [],
+      ...(meta?.after ? { after: meta.after } : {}),
     });
   }
   return list.sort((a, b) => Number(b.id) - Number(a.id));
+}
+
+function isAfter(v: unknown): v is Record<string, string | null> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((h) => h === null || typeof h === "string");
 }
 
 function readMeta(message: string): StoredMeta | null {
@@ -56,7 +63,8 @@ function readMeta(message: string): StoredMeta | null {
     const m = JSON.parse(line.slice(META_KEY.length)) as Partial<StoredMeta>;
     if (typeof m.task !== "string" || typeof m.time !== "string" || !Array.isArray(m.files)) return null;
     if (Number.isNaN(new Date(m.time).getTime())) return null;
-    return { v: 1, task: m.task, time: m.time, files: m.files.filter((f): f is string => typeof f === "string") };
+    const files = m.files.filter((f): f is string => typeof f === "string");
+    return { v: 1, task: m.task, time: m.time, files, ...(isAfter(m.after) ? { after: m.after } : {}) };
   } catch {
     return null;
   }

@@ -1,11 +1,21 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Repo } from "./repo.js";
+import { openRepo, type Repo } from "./repo.js";
 
 /** Creates Spark's scratch folders of `repo` (idempotent). */
 export async function ensureSparkDirs(repo: Repo): Promise<void> {
   await mkdir(repo.sparkDir, { recursive: true });
   if (repo.sharedDir !== repo.sparkDir) await mkdir(repo.sharedDir, { recursive: true });
+}
+
+/**
+ * The folder for the applier's temp files in the repository containing `root`:
+ * `<git dir>/spark/tmp` (created), so `git status` never shows them.
+ */
+export async function editTempDir(root: string): Promise<string> {
+  const dir = path.join((await openRepo(root)).sparkDir, "tmp");
+  await mkdir(dir, { recursive: true });
+  return dir;
 }
 
 /**

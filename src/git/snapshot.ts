@@ -79,12 +79,26 @@ async function dropStaleIgnored(repo: Repo, index: string, candidates: string[])
   });
 }
 
-/** The paths that exist as files or symlinks (never folders: `add -f dir` would add all it ignores). */
+/**
+ * The paths that exist as files or symlinks (never folders: `add -f dir` would add all it
+ * ignores), and that git can add: not beyond a symlink, not inside a nested repository.
+ */
 async function existingFiles(root: string, paths: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const p of new Set(paths)) {
     const st = await lstat(path.join(root, p)).catch(() => null);
-    if (st && !st.isDirectory()) found.push(p);
+    if (st && !st.isDirectory() && (await addable(root, p))) found.push(p);
   }
   return found;
+}
+
+/** No folder on the way to `p` is a symlink or holds a `.git` of its own. */
+async function addable(root: string, p: string): Promise<boolean> {
+  const parts = p.split("/").slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const dir = path.join(root, ...parts.slice(0, i));
+    if ((await lstat(dir).catch(() => null))?.isSymbolicLink() !== false) return false;
+    if (await lstat(path.join(dir, ".git")).then(() => true, () => false)) return false;
+  }
+  return true;
 }

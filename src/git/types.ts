@@ -10,6 +10,12 @@ export interface CheckpointInfo {
   task: string;
   /** Repo-relative paths (forward slashes) that were about to change. */
   files: string[];
+  /**
+   * What the change left in each of `files`: a hash of its bytes (`contentHash`), null for
+   * removed. Undefined when it was not recorded (older checkpoints): undo then cannot tell edits
+   * made since from the change itself.
+   */
+  after?: Record<string, string | null>;
 }
 
 /** What `undoCheckpoint` did. */
@@ -36,4 +42,15 @@ export interface CheckpointOptions {
    * force-included in the snapshot even when ignored, so an edit to an ignored file can be undone.
    */
   files: string[];
+  /**
+   * The bytes each of `files` will have once the change is applied (undefined: removed), keyed as
+   * `files` are. Lets undo tell later edits from the change. Default: not recorded.
+   */
+  after?: ReadonlyMap<string, Uint8Array | undefined>;
+}
+
+/** Options of `undoCheckpoint`. */
+export interface UndoOptions {
+  /** Restore files even where they changed after the checkpoint's change. Default false. */
+  force?: boolean;
 }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, LlamaModelOptions, Token } from "node-llama-cpp";
 import { ModelError } from "../errors.js";
 import { cacheDir, prefixStatesDir } from "../paths.js";
 import { decode, type DecodeEvent } from "./decode-loop.js";
@@ -13,8 +13,8 @@ import { DraftModelDrafter, type Drafter } from "./draft-model.js";
 import { PromptLookupDrafter } from "./prompt-lookup.js";
 import { lineBreaksOf, Speculator, type LineBreakTest } from "./speculation.js";
 import { FixedStepCost, OnlineStepCost, type StepCost, type StepCostModel } from "./step-cost.js";
-import { tunedThreads } from "./thread-tuning.js";
-import { describeKvTypes, planWafer, type WaferPlan } from "./wafer-plan.js";
+import { threadsCacheFile, tunedThreads } from "./thread-tuning.js";
+import { describeKvTypes, planWafer, ropeOverrides, type WaferPlan } from "./wafer-plan.js";
 
 /** How to open the engine. */
 export interface EngineOptions {
@@ -117,6 +117,8 @@ export class LocalEngine {
         gpuLayers: firstPlan.gpuLayers === "max" ? "max" : 0,
         useMmap: false,
         onLoadProgress: options.onLoadProgress,
+        // A context past the trained one: YaRN, set through the GGUF's rope-scaling keys.
+        ...(firstPlan.ropeScaling ? { metadataOverrides: ropeOverrides(facts.architecture, firstPlan.ropeScaling) as LlamaModelOptions["metadataOverrides"] } : {}),
       });
     } catch (err) {
       const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
@@ -124,7 +126,7 @@ export class LocalEngine {
       throw new ModelError(`cannot load model ${options.modelPath}: ${log ?? why}`, { cause: err });
     }
     try {
-      const threads = options.threads ?? (await tunedThreads(llama, model, machine.cores, facts.fileSizeBytes, path.join(cacheDir(env), "threads.json")));
+      const threads = options.threads ?? (await tunedThreads(llama, model, machine.cores, facts.fileSizeBytes, threadsCacheFile(cacheDir(env))));
       const plan = planWafer(facts, machine, {
         contextSize: options.contextSize,
         threads,
@@ -227,6 +229,11 @@ export class LocalEngine {
     }
     // A long fresh prefill is worth keeping on disk for the next process.
     if (this.prefixStore && (request.persist ?? true) && evaluated >= 1024) await this.prefixStore.save(sequence);
+  }
+
+  /** Compiles `text` (kept for later requests); rejects when it is not valid GBNF. */
+  async checkGrammar(text: string): Promise<void> {
+    await this.grammar(text);
   }
 
   private readonly breaksLine: LineBreakTest = lineBreaksOf((tokens) => this.model.detokenize(tokens as Token[]));

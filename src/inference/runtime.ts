@@ -6,4 +6,5 @@
 export { LocalEngine } from "./engine.js";
 export { chatPromptTokens } from "./chat-format.js";
 export { describeBinding, detectMachine, llamaRuntime } from "./llama-runtime.js";
+export { cachedTuning, threadsCacheFile, type TuningEntry } from "./thread-tuning.js";
 export { LocalBackend } from "./local-backend.js";

@@ -64,39 +64,128 @@ async function measureRound(model: LlamaModel, candidates: readonly number[], to
 }
 
 /** One cached tuning result. */
-interface TuningEntry {
+export interface TuningEntry {
   threads: number;
   trials: ThreadTrial[];
-  /** 1-minute load average just before measuring. */
+  /** When it was measured (ISO 8601). Absent in entries written before it was recorded. */
+  measuredAt?: string;
+  /** 1-minute load average just before measuring (for the record; it lags, and counts Spark too). */
   load?: number;
-  /** Measured while other work was running: used, but measured again once the machine is quieter. */
+  /** Share of all cores that other processes used while it was measured, 0–1. */
+  othersShare?: number;
+  /** Measured while other work was running: used while it still runs, measured again once it stops. */
   provisional?: boolean;
 }
 
-/** Other work above this many runnable processes per core makes a measurement provisional. */
-const BUSY_LOAD_PER_CORE = 0.5;
+/** What the rest of the machine is doing; injected so tests can set it. */
+export interface LoadProbe {
+  /** 1-minute load average. */
+  loadAverage(): number;
+  /** Starts watching; the function returned gives the share of all cores (0–1) other processes used since. */
+  watch(): () => number;
+  /** A short look at that share now. */
+  glance(): Promise<number>;
+}
+
+/** Other processes using more than this share of all cores make a measurement provisional. */
+const BUSY_SHARE = 0.25;
+/** How long `glance` watches. */
+const GLANCE_MS = 250;
+
+function cpuTotals(): { busy: number; all: number } {
+  let busy = 0;
+  let all = 0;
+  for (const c of os.cpus()) {
+    const { user, nice, sys, idle, irq } = c.times;
+    busy += user + nice + sys + irq;
+    all += user + nice + sys + idle + irq;
+  }
+  return { busy, all };
+}
+
+function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * The real machine: the CPU time all cores spent busy, less this process's own (its llama.cpp
+ * threads included), over all the CPU time there was. Unlike the load average it is about now
+ * and leaves Spark's own work out.
+ */
+export function systemLoadProbe(): LoadProbe {
+  const watch = (): (() => number) => {
+    const t0 = cpuTotals();
+    const own0 = ownCpuMs();
+    return () => {
+      const t1 = cpuTotals();
+      const all = t1.all - t0.all;
+      const others = t1.busy - t0.busy - (ownCpuMs() - own0);
+      return all > 0 ? Math.min(1, Math.max(0, others / all)) : 0;
+    };
+  };
+  return {
+    loadAverage: () => os.loadavg()[0] ?? 0,
+    watch,
+    glance: async () => {
+      const stop = watch();
+      await new Promise((resolve) => setTimeout(resolve, GLANCE_MS));
+      return stop();
+    },
+  };
+}
+
+async function readCache(cacheFile: string): Promise<Record<string, TuningEntry>> {
+  try {
+    return JSON.parse(await readFile(cacheFile, "utf8")) as Record<string, TuningEntry>;
+  } catch {
+    return {}; // first run on this machine
+  }
+}
+
+/** Where the tuning cache lives in Spark's cache folder `dir`. */
+export function threadsCacheFile(dir: string): string {
+  return path.join(dir, "threads.json");
+}
+
+/** The cached tuning of this machine and model class, if any (what `spark doctor` shows). */
+export async function cachedTuning(llama: Llama, cores: number, modelBytes: number, cacheFile: string): Promise<TuningEntry | undefined> {
+  return (await readCache(cacheFile))[tuningKey(llama, cores, modelBytes)];
+}
 
 /**
  * Best thread count for this machine and model class: cached, else measured and cached. A result
- * measured on a busy machine is provisional and measured again when the load has dropped (trials
- * are only as good as the moment they ran in).
+ * measured while other processes kept the CPU busy is provisional (fewer threads win under
+ * contention): it is used only while they still do, and measured again at the first start that
+ * finds the machine quiet, so it never sticks.
  */
-export async function tunedThreads(llama: Llama, model: LlamaModel, cores: number, modelBytes: number, cacheFile: string, loadAverage: () => number = () => os.loadavg()[0] ?? 0): Promise<number> {
+export async function tunedThreads(
+  llama: Llama,
+  model: LlamaModel,
+  cores: number,
+  modelBytes: number,
+  cacheFile: string,
+  probe: LoadProbe = systemLoadProbe(),
+): Promise<number> {
   if (llama.gpu !== false) return cores;
   const key = tuningKey(llama, cores, modelBytes);
-  let cache: Record<string, TuningEntry> = {};
-  try {
-    cache = JSON.parse(await readFile(cacheFile, "utf8")) as typeof cache;
-  } catch {
-    // first run on this machine
-  }
+  const cache = await readCache(cacheFile);
   const known = cache[key];
-  const load = loadAverage();
-  const busy = load > cores * BUSY_LOAD_PER_CORE;
-  if (known && (!known.provisional || busy)) return known.threads;
+  if (known && !known.provisional) return known.threads;
+  if (known && (await probe.glance()) > BUSY_SHARE) return known.threads;
+  const load = probe.loadAverage();
+  const stop = probe.watch();
   const trials = await measureThreads(model, threadCandidates(cores));
+  const othersShare = stop();
   const best = trials.reduce((a, b) => (b.decodeTps > a.decodeTps ? b : a), trials[0] ?? { threads: cores, decodeTps: 0 });
-  cache[key] = { threads: best.threads, trials, load: Math.round(load * 100) / 100, provisional: busy || undefined };
+  cache[key] = {
+    threads: best.threads,
+    trials,
+    measuredAt: new Date().toISOString(),
+    load: Math.round(load * 100) / 100,
+    othersShare: Math.round(othersShare * 100) / 100,
+    provisional: othersShare > BUSY_SHARE || undefined,
+  };
   await mkdir(path.dirname(cacheFile), { recursive: true });
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(cache, null, 2));

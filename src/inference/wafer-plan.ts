@@ -1,9 +1,24 @@
-import { ModelError } from "../errors.js";
+import { ModelError, UsageError } from "../errors.js";
 import { gib, type MachineFacts } from "./machine.js";
 import type { ModelFacts } from "./model-facts.js";
 
 /** Spark's ceiling: 128k tokens of context. */
 export const MAX_CONTEXT = 131_072;
+/**
+ * Most a context may exceed the model's trained one, by YaRN rope scaling: Qwen2.5-Coder's model
+ * cards give factor 4 (32k trained → 128k). Beyond it quality falls off, so a larger `--context`
+ * is refused rather than quietly capped.
+ */
+export const MAX_ROPE_SCALING = 4;
+
+/** YaRN rope scaling for a context longer than the trained one. */
+export interface RopeScaling {
+  type: "yarn";
+  /** Context ÷ trained context (1 < factor ≤ `MAX_ROPE_SCALING`). */
+  factor: number;
+  /** The trained context. */
+  originalContext: number;
+}
 
 /** What to ask for. */
 export interface PlanRequest {
@@ -28,6 +43,8 @@ export type KvType = "Q8_0" | "F16";
 
 /** Load and context options: everything resident, allocated up front. */
 export interface WaferPlan {
+  /** Set when the context exceeds the trained one: loaded with these rope-scaling overrides. */
+  ropeScaling?: RopeScaling;
   /** Layers on the GPU: all of them when there is one. */
   gpuLayers: number | "max";
   /** Weights read fully into memory, never paged from the file. */
@@ -79,11 +96,20 @@ export function describeKvTypes(plan: Pick<WaferPlan, "kvKeyType" | "kvValueType
  */
 export function planWafer(model: ModelFacts, machine: MachineFacts, request: PlanRequest = {}): WaferPlan {
   const notes: string[] = [];
-  const modelMax = Math.min(model.contextLength || MAX_CONTEXT, MAX_CONTEXT);
-  let contextSize = Math.min(MAX_CONTEXT, model.contextLength || MAX_CONTEXT);
+  const trained = model.contextLength || MAX_CONTEXT;
+  let contextSize = Math.min(MAX_CONTEXT, trained);
+  let ropeScaling: RopeScaling | undefined;
   if (request.contextSize !== undefined) {
-    if (request.contextSize > modelMax) notes.push(`context capped at the model's maximum ${modelMax} (asked ${request.contextSize})`);
-    contextSize = Math.min(request.contextSize, modelMax);
+    const scaledMax = Math.min(trained * MAX_ROPE_SCALING, MAX_CONTEXT);
+    if (request.contextSize > scaledMax) {
+      const why = trained * MAX_ROPE_SCALING > MAX_CONTEXT ? `Spark's maximum is ${MAX_CONTEXT}` : `the model was trained on ${trained} tokens and YaRN rope scaling stretches that ${MAX_ROPE_SCALING}× at most (${scaledMax})`;
+      throw new UsageError(`--context ${request.contextSize} is too long: ${why}`);
+    }
+    contextSize = request.contextSize;
+    if (contextSize > trained) {
+      ropeScaling = { type: "yarn", factor: contextSize / trained, originalContext: trained };
+      notes.push(`YaRN rope scaling ×${(contextSize / trained).toFixed(2).replace(/\.?0+$/, "")}: context ${contextSize} over the model's trained ${trained}`);
+    }
   }
   const onGpu = machine.gpu !== false;
   const supported = request.flashAttentionSupported ?? true;
@@ -124,6 +150,7 @@ export function planWafer(model: ModelFacts, machine: MachineFacts, request: Pla
     throw new ModelError(`not enough ${onGpu ? "VRAM" : "memory"}: the model with ${what} needs ${gib(totalBytes)}, ${gib(available)} is available; ${advice}`);
   }
   return {
+    ...(ropeScaling !== undefined ? { ropeScaling } : {}),
     gpuLayers: onGpu ? "max" : 0,
     useMmap: false,
     contextSize,
@@ -151,4 +178,13 @@ export function describePlan(plan: WaferPlan): string[] {
     `memory needed: ${gib(plan.totalBytes)} of ${plan.memory}`,
     ...plan.notes.map((n) => `note: ${n}`),
   ];
+}
+
+/** GGUF metadata overrides that make llama.cpp apply `plan.ropeScaling` (none without it). */
+export function ropeOverrides(architecture: string, scaling: RopeScaling | undefined): Record<string, unknown> | undefined {
+  if (scaling === undefined) return undefined;
+  // node-llama-cpp 3.22.1 sends a whole number as an integer override, which llama.cpp rejects for
+  // this float key (the override is then silently dropped); a millionth keeps it a float.
+  const factor = Number.isInteger(scaling.factor) ? scaling.factor + 1e-6 : scaling.factor;
+  return { [architecture]: { rope: { scaling: { type: scaling.type, factor, original_context_length: scaling.originalContext } } } };
 }

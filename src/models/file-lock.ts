@@ -1,15 +1,6 @@
 import { open, readFile, rm } from "node:fs/promises";
 import { ModelError } from "../errors.js";
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+import { pidAlive } from "../pid-alive.js";
 
 /**
  * Takes `lockPath` (an exclusive-create file holding our pid) so two Spark processes never write
@@ -30,7 +21,7 @@ export async function acquireFileLock(lockPath: string, what: string): Promise<(
         throw new ModelError(`cannot create ${lockPath}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
       }
       const pid = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
         const who = pid === process.pid ? "this process" : `another spark process (pid ${pid})`;
         throw new ModelError(`${who} is already downloading ${what}; wait for it to finish`);
       }

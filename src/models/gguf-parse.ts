@@ -4,6 +4,7 @@
  * never read. When the prefix ends before the tensor infos do, it throws `NeedMoreBytes` so the
  * caller can read a longer prefix.
  */
+import { quoteName } from "../errors.js";
 import { ggmlTensorBytes } from "./ggml-types.js";
 
 /** A metadata value: scalars as themselves, arrays summarised (values kept for short numeric ones). */
@@ -77,12 +78,16 @@ class Cursor {
     this.pos += n;
   }
   string(what: string): string {
+    return this.named(what).text;
+  }
+  /** A string, with how a message quotes it (a corrupt file's names are bytes, not text). */
+  named(what: string): { text: string; quoted: string } {
     const len = this.u64(`${what} length`);
     if (this.complete && this.pos + len > this.buf.length) throw new GgufFormatError(`${what} runs past the end of the file`);
     this.need(len);
-    const s = this.buf.toString("utf8", this.pos, this.pos + len);
+    const text = this.buf.toString("utf8", this.pos, this.pos + len);
     this.pos += len;
-    return s;
+    return { text, quoted: quoteName(text, { bytes: len }) };
   }
   /** Reads one scalar of GGUF value type `type`. */
   scalar(type: number, what: string): string | number | boolean {
@@ -150,15 +155,15 @@ export function parseGguf(buf: Buffer, fileSize: number): GgufRaw {
 
   const metadata = new Map<string, GgufValue>();
   for (let i = 0; i < kvCount; i++) {
-    const key = c.string(`metadata key ${i}`);
+    const key = c.named(`metadata key ${i}`);
     const type = c.u32();
-    metadata.set(key, readValue(c, type, key, fileSize));
+    metadata.set(key.text, readValue(c, type, key.quoted, fileSize));
   }
 
   let parameterCount = 0;
   let dataEnd: number | undefined = 0;
   for (let i = 0; i < tensorCount; i++) {
-    const name = c.string(`tensor name ${i}`);
+    const name = c.named(`tensor name ${i}`).quoted;
     const nDims = c.u32();
     if (nDims === 0 || nDims > maxDims) throw new GgufFormatError(`tensor ${name} has ${nDims} dimensions`);
     let elements = 1;

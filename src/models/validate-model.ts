@@ -1,4 +1,4 @@
-import { ModelError } from "../errors.js";
+import { ModelError, quoteName } from "../errors.js";
 import { readGgufHeader, type GgufHeader } from "./gguf-header.js";
 
 /**
@@ -31,7 +31,7 @@ export async function assertSupportedArchitecture(header: GgufHeader): Promise<v
   if (known.has(header.architecture)) return;
   const what = notLanguageModels.has(header.architecture) ? " (a projector/encoder file, not a language model)" : "";
   throw new ModelError(
-    `unsupported model architecture "${header.architecture}"${what} in ${header.path}; the bundled llama.cpp loads e.g. llama, qwen2, qwen3, gemma3, phi3`,
+    `unsupported model architecture ${quoteName(header.architecture)}${what} in ${header.path}; the bundled llama.cpp loads e.g. llama, qwen2, qwen3, gemma3, phi3`,
   );
 }
 

@@ -47,7 +47,8 @@ interface Outcome {
 
 export async function handleCompletion(req: IncomingMessage, res: ServerResponse, request: CompletionRequest, ctx: CompletionContext): Promise<void> {
   const started = performance.now();
-  const job = ctx.service.prepare(request);
+  const job = await ctx.service.prepare(request);
+  if (job.grammar !== undefined) await ctx.service.checkGrammar(job.grammar);
   const header = req.headers[SESSION_HEADER];
   const key = request.user ?? (typeof header === "string" && header !== "" ? header : undefined);
   const admission = ctx.service.admit(job, key);

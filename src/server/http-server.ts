@@ -75,12 +75,14 @@ export async function startServer(opts: ServerOptions): Promise<SparkServer> {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0]?.replace(/\/+$/, "") || "/";
-    if (path === "/health") return sendJson(res, 200, { status: "ok", pid: process.pid, model: opts.modelName, ...opts.service.load() });
+    const allowed = opts.apiKey !== undefined ? bearerMatches(req.headers.authorization, opts.apiKey) : hostHeaderAllowed(req.headers.host);
+    // Liveness is public; the model path, pid and load are for those allowed to use the server.
+    if (path === "/health") return sendJson(res, 200, allowed ? { status: "ok", pid: process.pid, model: opts.modelName, ...opts.service.load() } : { status: "ok" });
     if (opts.apiKey !== undefined) {
-      if (!bearerMatches(req.headers.authorization, opts.apiKey)) {
+      if (!allowed) {
         throw new HttpError(401, "missing or wrong API key (send Authorization: Bearer KEY)", "authentication_error", "invalid_api_key", { "www-authenticate": "Bearer" });
       }
-    } else if (!hostHeaderAllowed(req.headers.host)) {
+    } else if (!allowed) {
       throw new HttpError(403, "this server has no API key and only answers requests addressed to localhost", "invalid_request_error", "host_not_allowed");
     }
     const endpoint = path.replace(/^\/v1(?=\/|$)/, "");
@@ -98,7 +100,7 @@ export async function startServer(opts: ServerOptions): Promise<SparkServer> {
     if (path === "/spark/tokenize") {
       const content = (body as { content?: unknown }).content;
       if (typeof content !== "string") throw new HttpError(400, "content must be a string");
-      return sendJson(res, 200, { count: opts.service.countTokens(content) });
+      return sendJson(res, 200, { count: await opts.service.countTokens(content) });
     }
     const request = endpoint === "/chat/completions" ? parseChatRequest(body) : parseCompletionRequest(body);
     await handleCompletion(req, res, request, ctx);

@@ -6,6 +6,7 @@ import type { Token } from "node-llama-cpp";
 import { exactTextGrammar, ForcedReplies, type DecodeEvent, type LocalEngine } from "../inference/index.js";
 import { chatPromptTokens } from "../inference/runtime.js";
 import { HttpError } from "./http-error.js";
+import { countTokensSliced, SLICE_CHARS } from "./sliced-tokenize.js";
 import type { CompletionRequest } from "./openai-request.js";
 import { QueueFullError, SequenceGate } from "./sequence-gate.js";
 import { SequenceRouter, type RouteDecision } from "./sequence-router.js";
@@ -67,13 +68,28 @@ export class ModelService {
     return { waiting: this.gate.waiting, running: this.gate.running };
   }
 
-  countTokens(text: string): number {
-    return this.opts.engine.tokenize(text, false).length;
+  /** Tokens in `text` (a long one a slice at a time, so other requests are answered meanwhile). */
+  countTokens(text: string): Promise<number> {
+    return countTokensSliced(text, (piece) => this.opts.engine.tokenize(piece, false).length);
   }
 
-  /** Tokenizes and checks the request; throws a 400 HttpError when it cannot fit. */
-  prepare(request: CompletionRequest): PreparedJob {
+  /**
+   * Tokenizes and checks the request; throws a 400 HttpError when it cannot fit. A long prompt is
+   * first counted a slice at a time, stopping as soon as it surely cannot fit, so that only a
+   * prompt that may fit (at most a context's worth of tokens) is tokenized in one go.
+   */
+  async prepare(request: CompletionRequest): Promise<PreparedJob> {
     const engine = this.opts.engine;
+    const text = request.kind === "chat" ? request.messages.map((m) => m.content).join("\n") : request.prompt;
+    if (text.length > SLICE_CHARS) {
+      // Slices may each tokenize a little differently at their edges: allow for that.
+      const slack = 2 * Math.ceil(text.length / SLICE_CHARS);
+      const limit = this.contextSize + slack;
+      const count = await countTokensSliced(text, (piece) => engine.tokenize(piece, false).length, limit);
+      if (count > limit) {
+        throw new HttpError(400, `the prompt has more than ${this.contextSize} tokens, this server's context`, "invalid_request_error", "context_length_exceeded");
+      }
+    }
     const prompt = request.kind === "chat" ? chatPromptTokens(engine.model, request.messages) : engine.tokenize(request.prompt, true);
     if (prompt.length === 0) throw new HttpError(400, "the prompt is empty after tokenization");
     const room = this.contextSize - prompt.length - 1;
@@ -91,6 +107,16 @@ export class ModelService {
       ignoreEos: request.ignoreEos,
       predicted: prediction !== undefined,
     };
+  }
+
+  /** Rejects with a 400 HttpError when `grammar` is not valid GBNF (before the request takes a place). */
+  async checkGrammar(grammar: string): Promise<void> {
+    try {
+      await this.opts.engine.checkGrammar(grammar);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new HttpError(400, `grammar is not valid GBNF (${reason})`, "invalid_request_error", "invalid_grammar");
+    }
   }
 
   /** Routes `job` to a sequence and takes a place there; throws a 429 HttpError when the queue is full. */

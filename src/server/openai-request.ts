@@ -111,6 +111,11 @@ function parseCommon(body: unknown, kind: CompletionRequest["kind"]): { body: Js
   const streamOptions = body.stream_options;
   if (streamOptions !== undefined && streamOptions !== null && !isObject(streamOptions)) throw bad("stream_options must be an object");
   if (body.grammar !== undefined && typeof body.grammar !== "string") throw bad("grammar must be a string");
+  // Decoding is greedy unless a temperature is set and ignores these, but a value no sampler
+  // could use is still the client's mistake, as OpenAI says.
+  optionalNumber(body, "top_p", 0, 1);
+  optionalNumber(body, "presence_penalty", -2, 2);
+  optionalNumber(body, "frequency_penalty", -2, 2);
   if (body.user !== undefined && typeof body.user !== "string") throw bad("user must be a string");
   if (body.ignore_eos !== undefined && typeof body.ignore_eos !== "boolean") throw bad("ignore_eos must be a boolean");
   const maxTokens = kind === "chat" ? (optionalInt(body, "max_completion_tokens") ?? optionalInt(body, "max_tokens")) : optionalInt(body, "max_tokens");

@@ -7,7 +7,7 @@ import { ModelError, UsageError } from "../errors.js";
 import { LocalEngine } from "../inference/runtime.js";
 import { createDownloadProgress, defaultModelUri, resolveModel } from "../models/index.js";
 import { registerServer } from "./server-registry.js";
-import { assertSafeBind } from "./auth.js";
+import { assertSafeBind, checkApiKey } from "./auth.js";
 import { startServer } from "./http-server.js";
 import { ModelService } from "./model-service.js";
 
@@ -19,7 +19,7 @@ export interface ServeOptions {
   port: number;
   /** `--model`. Default: SPARK_MODEL, then the default model. */
   model?: string;
-  /** `--api-key`, else SPARK_API_KEY. Default none (loopback only). */
+  /** `--api-key`, else SPARK_API_KEY (the CLI reads it). Default none (loopback only). */
   apiKey?: string;
   context?: number;
   threads?: number;
@@ -37,7 +37,7 @@ export interface ServeOptions {
 }
 
 export async function runServe(o: ServeOptions): Promise<void> {
-  const apiKey = o.apiKey ?? nonEmpty(o.env.SPARK_API_KEY);
+  const apiKey = o.apiKey !== undefined ? checkApiKey(o.apiKey, "API key") : undefined;
   assertSafeBind(o.host, apiKey);
   const say = (line: string): void => void o.stderr.write(`spark serve: ${line}\n`);
   const uri = o.model ?? defaultModelUri(o.env);
@@ -90,9 +90,4 @@ export async function runServe(o: ServeOptions): Promise<void> {
   } finally {
     await engine.dispose();
   }
-}
-
-/** An environment value, unless empty. */
-export function nonEmpty(s: string | undefined): string | undefined {
-  return s !== undefined && s.trim() !== "" ? s : undefined;
 }

@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { readdir, readFile, realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import { cacheDir } from "../paths.js";
+import { pidAlive } from "../pid-alive.js";
 
 /** One running server. */
 export interface ServerRecord {
@@ -56,16 +57,6 @@ export async function registerServer(record: ServerRecord, env: NodeJS.ProcessEn
   };
 }
 
-/** Whether a process with this pid exists (EPERM: exists, owned by someone else). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Options of `listServers` / `findRunningServer`. */
 export interface FindServerOptions {
   env?: NodeJS.ProcessEnv;
@@ -75,6 +66,8 @@ export interface FindServerOptions {
   probe?: (record: ServerRecord) => Promise<boolean>;
   /** Only servers with at least this context. Default: any. */
   minContext?: number;
+  /** Sent to `/health`, which names its pid only to clients with the key. Default none. */
+  apiKey?: string;
 }
 
 function isRecord(v: unknown): v is ServerRecord {
@@ -107,9 +100,10 @@ export async function listServers(opts: FindServerOptions = {}): Promise<ServerR
 }
 
 /** Asks `/health` whether the server at `record.url` is up and is that process. */
-export async function probeHealth(record: ServerRecord, timeoutMs = 1000): Promise<boolean> {
+export async function probeHealth(record: ServerRecord, timeoutMs = 1000, apiKey?: string): Promise<boolean> {
   try {
-    const res = await fetch(new URL("/health", record.url), { signal: AbortSignal.timeout(timeoutMs) });
+    const headers = apiKey !== undefined ? { authorization: `Bearer ${apiKey}` } : undefined;
+    const res = await fetch(new URL("/health", record.url), { signal: AbortSignal.timeout(timeoutMs), ...(headers ? { headers } : {}) });
     if (!res.ok) return false;
     const body = (await res.json()) as { pid?: unknown };
     return body.pid === record.pid;
@@ -121,7 +115,7 @@ export async function probeHealth(record: ServerRecord, timeoutMs = 1000): Promi
 /** The newest live server that has `modelPath` loaded and answers, if any. */
 export async function findRunningServer(modelPath: string, opts: FindServerOptions = {}): Promise<ServerRecord | undefined> {
   const wanted = await realpath(modelPath).catch(() => path.resolve(modelPath));
-  const probe = opts.probe ?? ((r: ServerRecord) => probeHealth(r));
+  const probe = opts.probe ?? ((r: ServerRecord) => probeHealth(r, 1000, opts.apiKey));
   for (const record of await listServers(opts)) {
     if (record.modelPath !== wanted) continue;
     if (opts.minContext !== undefined && record.contextSize < opts.minContext) continue;

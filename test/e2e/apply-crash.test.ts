@@ -1,11 +1,12 @@
 /**
  * Crash in the middle of `spark apply`: paused-apply.ts runs the real command in its own process
  * with the applier's `onFileReplaced` seam pausing after the first of two files; the process is
- * SIGKILLed there. Every file must be entirely old or entirely new, and `spark undo` (the binary)
- * must bring the old state back.
+ * SIGKILLed there. Every file must be entirely old or entirely new, `git status` must not show the
+ * temp files, `spark undo` (the binary) must bring the old state back, and the next apply must
+ * remove the dead run's temps.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync, watch } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
@@ -61,11 +62,26 @@ it("a SIGKILL between the two files leaves each file whole, and spark undo resto
   expect([OLD_B, NEW_B]).toContain(b);
   // The pause comes after the first file and before the second.
   expect([a, b]).toEqual([NEW_A, OLD_B]);
-  const leftovers = readdirSync(repo).filter((f) => f.endsWith(".tmp"));
-  expect(leftovers.every((f) => f.startsWith(".b.ts.spark-"))).toBe(true);
+  // The killed run's temp files are out of the working tree: git status shows only the applied file.
+  const git = async (...args: string[]): Promise<string> => (await execa("git", args, { cwd: repo, env, extendEnv: false })).stdout;
+  expect(await git("status", "--porcelain", "--untracked-files=all")).toBe(" M a.ts");
+  const privateTemps = path.join(repo, ".git", "spark", "tmp");
+  expect(readdirSync(privateTemps)).not.toEqual([]);
 
   const undo = await execa("node", [bin, "undo"], { cwd: repo, env, extendEnv: false, reject: false });
   expect(undo.exitCode).toBe(0);
   expect(readFileSync(path.join(repo, "a.ts"), "utf8")).toBe(OLD_A);
   expect(readFileSync(path.join(repo, "b.ts"), "utf8")).toBe(OLD_B);
+
+  // The next apply removes temps of dead processes: the killed run's, and one an older Spark left
+  // beside its target. A live process's temp stays.
+  const legacy = path.join(repo, `.b.ts.spark-${child.pid ?? 0}-zz9.tmp`);
+  const live = path.join(repo, `.b.ts.spark-${process.pid}-zz9.tmp`);
+  writeFileSync(legacy, "half\n");
+  writeFileSync(live, "half\n");
+  const next = await execa("node", [bin, "apply"], { cwd: repo, env, extendEnv: false, reject: false, input: "b.ts\n<<<<<<< SEARCH\nconst b1 = 1;\n=======\nconst b1 = -1;\n>>>>>>> REPLACE\n" });
+  expect(next.exitCode).toBe(0);
+  expect(readdirSync(privateTemps)).toEqual([]);
+  expect(existsSync(legacy)).toBe(false);
+  expect(existsSync(live)).toBe(true);
 });

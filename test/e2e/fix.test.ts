@@ -37,6 +37,17 @@ describe("spark fix", () => {
     expect(readFileSync(path.join(root, "b.txt"), "utf8")).toBe("b\n");
   });
 
+  it("a small file asked for whole but answered with SEARCH/REPLACE blocks (fenced or not) gets the blocks applied, never the markers", async () => {
+    const blocks = "<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n";
+    for (const reply of [`Renaming.\n\na.txt\n\`\`\`\n${blocks}\`\`\`\n`, `Renaming.\n\na.txt\n${blocks}`]) {
+      const root = makeRepo({ "a.txt": "hello\nworld\n" });
+      const r = await spawnSpark(["fix", "a.txt", "rename world to planet", "--json", ...modelFlags()], root, sparkEnv(forcedReplies(reply)));
+      expect(r.exitCode).toBe(0);
+      expect(readFileSync(path.join(root, "a.txt"), "utf8")).toBe("hello\nplanet\n");
+      expect(parseJsonl(r.stdout).filter((e) => e.type === "edit.applied")).toEqual([{ type: "edit.applied", path: "a.txt", added: 1, removed: 1 }]);
+    }
+  });
+
   it("exits 2 without an instruction and 4 outside a repository", async () => {
     const root = makeRepo({ "a.txt": "a\n" });
     const env = sparkEnv(forcedReplies("x\n"));

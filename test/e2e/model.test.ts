@@ -109,6 +109,34 @@ describe("spark model", () => {
     expect(await readdir(modelsDir())).toEqual(before);
   });
 
+  it("a corrupt GGUF whose names are binary gets one short printable line, exit 3", async () => {
+    // A metadata key of 3000 random-looking bytes (controls, non-UTF-8), then an unknown value type.
+    const key = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37 + 11) % 256));
+    const head = Buffer.alloc(24);
+    head.write("GGUF", 0, "latin1");
+    head.writeUInt32LE(3, 4);
+    head.writeBigUInt64LE(0n, 8);
+    head.writeBigUInt64LE(1n, 16);
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(key.length));
+    const type = Buffer.alloc(4);
+    type.writeUInt32LE(77);
+    const badKey = path.join(home, "bad-key.gguf");
+    await writeFile(badKey, Buffer.concat([head, len, key, type, Buffer.alloc(64)]));
+    const badArch = path.join(home, "bad-arch.gguf");
+    await writeFile(badArch, sampleGguf({ architecture: `\u0000\u001b[31m${"\ufffd".repeat(1000)}` }));
+
+    // eslint-disable-next-line no-control-regex -- the point is to find control characters
+    const printable = /^[^\u0000-\u001f\u007f-\u009f\ufffd]*$/;
+    const key1 = await spark("model", "info", badKey);
+    expect(key1).toEqual({ exitCode: 3, stdout: "", stderr: `spark: corrupt GGUF file: ${badKey} (value of <3000 bytes, not text> has unknown value type 77)` });
+    const arch = await spark("model", "info", badArch);
+    expect(arch.exitCode).toBe(3);
+    expect(arch.stderr).toMatch(printable);
+    expect(arch.stderr.length).toBeLessThan(250);
+    expect(arch.stderr).toMatch(/^spark: unsupported model architecture <\d+ bytes, not text> in /);
+  });
+
   it("exits 2 on an unknown action", async () => {
     const r = await spark("model", "frobnicate");
     expect(r.exitCode).toBe(2);

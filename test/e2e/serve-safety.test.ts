@@ -59,6 +59,41 @@ describe("spark serve safety", () => {
     expect(stderr).toBe("spark: refusing to listen on 0.0.0.0 without an API key: pass --api-key KEY or set SPARK_API_KEY\n");
   });
 
+  it("refuses a blank API key (--api-key or SPARK_API_KEY) as a usage error: exit 2, one line, nothing loaded", async () => {
+    const run = async (args: string[], envKey?: string): Promise<{ code: number | null; stderr: string }> => {
+      const env = { PATH: process.env.PATH ?? "", ...(envKey !== undefined ? { SPARK_API_KEY: envKey } : {}) };
+      // A regression would start a server: the timeout ends it instead of the suite.
+      const child = spawn(process.execPath, [sparkBin, "serve", "--host", "0.0.0.0", "--model", modelPath, ...args], { env, stdio: ["ignore", "pipe", "pipe"], timeout: 20_000 });
+      let stderr = "";
+      child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+      return { code, stderr };
+    };
+    for (const key of ["", "   ", "\u00a0"]) {
+      expect(await run(["--api-key", key])).toEqual({ code: 2, stderr: "spark: --api-key is blank: give a real key, or leave it out to listen on loopback only\n" });
+    }
+    expect(await run([], " \t")).toEqual({ code: 2, stderr: "spark: SPARK_API_KEY is blank: give a real key, or leave it out to listen on loopback only\n" });
+    expect(await run(["--api-key", " padded "])).toEqual({ code: 2, stderr: "spark: --api-key starts or ends with whitespace, which no HTTP client can send\n" });
+  });
+
+  it("compares the bearer token exactly: no trimming, no other whitespace", async () => {
+    const status = async (authorization: string): Promise<number> => (await fetch(`${server.url}/models`, { headers: { authorization } })).status;
+    expect(await status(`Bearer ${KEY}`)).toBe(200);
+    expect(await status(`Bearer \u00a0${KEY}`)).toBe(401);
+    expect(await status(`Bearer ${KEY}\u00a0`)).toBe(401);
+    expect(await status(`Bearer\t${KEY}`)).toBe(401);
+    expect(await status(`Bearer ${KEY.slice(0, -1)}`)).toBe(401);
+    expect(await status("Bearer \u00a0")).toBe(401);
+  });
+
+  it("/health without the key says only that the server is up; with it, the pid, model and load", async () => {
+    const anonymous = await fetch(`http://127.0.0.1:${server.port}/health`);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: "ok" });
+    const keyed = await fetch(`http://127.0.0.1:${server.port}/health`, { headers: { authorization: `Bearer ${KEY}` } });
+    expect(await keyed.json()).toMatchObject({ status: "ok", pid: server.child.pid, model: modelPath });
+  });
+
   it("with a key set, requests need the bearer token (401 JSON otherwise); /health stays open", async () => {
     const anonymous = new OpenAI({ baseURL: server.url, apiKey: "wrong", maxRetries: 0 });
     const err = await anonymous.models.list().catch((e: unknown) => e);

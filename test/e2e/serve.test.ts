@@ -140,6 +140,40 @@ describe("spark serve: OpenAI-compatible API", () => {
     expect(await res.json()).toEqual({ count: 6 });
   });
 
+  it("keeps answering /health while a huge text is tokenized, and still counts it exactly", async () => {
+    const { request } = await import("node:http");
+    const post = (body: string, onSent: () => void): Promise<{ status: number; count: number }> =>
+      new Promise((resolve, reject) => {
+        const req = request(
+          { host: "127.0.0.1", port: server.port, path: "/spark/tokenize", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+          (res) => {
+            let text = "";
+            res.on("data", (b: Buffer) => (text += b.toString()));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, count: (JSON.parse(text) as { count: number }).count }));
+          },
+        );
+        req.on("error", reject);
+        req.end(body, onSent);
+      });
+    const small = await post(JSON.stringify({ content: "word ".repeat(1000) }), () => undefined);
+    // 4 MB: tokenized in one go it held the event loop for seconds.
+    let sent = false;
+    let done = false;
+    const huge = post(JSON.stringify({ content: "word ".repeat(800_000) }), () => (sent = true)).finally(() => (done = true));
+    let answered = 0;
+    // Back to back, each request when the last is answered: counts /health answers while it runs.
+    while (!done) {
+      const health = await fetch(`http://127.0.0.1:${server.port}/health`);
+      expect(health.status).toBe(200);
+      if (sent && !done) answered++;
+    }
+    expect(await huge).toEqual({ status: 200, count: small.count * 800 });
+    expect(answered).toBeGreaterThanOrEqual(10);
+    // A prompt that long cannot fit: refused once a few slices say so.
+    const tooLong = await client.completions.create({ model: "any", prompt: "word ".repeat(1_600_000), max_tokens: 1 }).catch((e: unknown) => e);
+    expect(tooLong).toMatchObject({ status: 400, code: "context_length_exceeded" });
+  });
+
   it("answers errors as OpenAI does: unknown route 404, not JSON 415, bad request 400, foreign Host 403", async () => {
     const base = `http://127.0.0.1:${server.port}`;
     expect((await fetch(`${base}/v1/nothing`)).status).toBe(404);
@@ -160,5 +194,14 @@ describe("spark serve: OpenAI-compatible API", () => {
       }, reject);
     });
     expect(rebound).toBe(403);
+  });
+
+  it("answers 400, not 500, to an invalid grammar and to sampling values out of range, and keeps serving", async () => {
+    const badGrammar = await client.chat.completions.create({ model: "any", messages: user("hi"), max_tokens: 2, grammar: "root ::= (" } as OpenAI.ChatCompletionCreateParamsNonStreaming).catch((e: unknown) => e);
+    expect(badGrammar).toMatchObject({ status: 400, code: "invalid_grammar", error: { type: "invalid_request_error" } });
+    const badTopP = await client.chat.completions.create({ model: "any", messages: user("hi"), max_tokens: 2, top_p: 5 }).catch((e: unknown) => e);
+    expect(badTopP).toMatchObject({ status: 400, error: { type: "invalid_request_error", message: "top_p must be a number from 0 to 1" } });
+    const ok = await client.chat.completions.create({ model: "any", messages: user("hi"), max_tokens: 2, top_p: 0.9, grammar: 'root ::= "ab"' } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(ok.choices[0]?.message.content).toBe("ab");
   });
 });

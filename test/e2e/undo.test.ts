@@ -105,4 +105,43 @@ describe("spark undo / spark checkpoints", () => {
     expect(pruned.stdout).toBe("pruned 2 checkpoints (keeping the newest 1)");
     expect((await listCheckpoints(dir)).map((c) => c.id)).toEqual(["3"]);
   });
+
+  it("undo after manual edits restores only the files the change touched, and stops (exit 4, naming them) where those were edited since, unless --force", async () => {
+    const dir = gitRepo();
+    writeFileSync(path.join(dir, "b.txt"), "b\n");
+    execFileSync("git", ["add", "-A"], { cwd: dir, env: env() });
+    execFileSync("git", ["commit", "-qm", "b"], { cwd: dir, env: env() });
+    const applied = await execa("node", [bin, "apply"], { cwd: dir, env: env(), extendEnv: false, reject: false, input: "a.txt\n<<<<<<< SEARCH\noriginal\n=======\nby spark\n>>>>>>> REPLACE\n" });
+    expect(applied.exitCode).toBe(0);
+    // After the change: the person edits a file Spark never touched and creates a new one.
+    writeFileSync(path.join(dir, "b.txt"), "b, edited by hand\n");
+    writeFileSync(path.join(dir, "mine.txt"), "new, untracked\n");
+
+    const undo = await spark(dir, "undo");
+    expect(undo.exitCode).toBe(0);
+    expect(undo.stdout.split("\n").slice(0, 2)).toEqual([expect.stringMatching(/^Restored checkpoint 1 \(.*\); 1 file changed\.$/), "  a.txt"]);
+    expect(readFileSync(path.join(dir, "a.txt"), "utf8")).toBe("original\n");
+    expect(readFileSync(path.join(dir, "b.txt"), "utf8")).toBe("b, edited by hand\n");
+    expect(readFileSync(path.join(dir, "mine.txt"), "utf8")).toBe("new, untracked\n");
+
+    // Redo, then edit the changed file by hand: undo refuses and changes nothing.
+    expect((await spark(dir, "undo")).exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, "a.txt"), "utf8")).toBe("by spark\n");
+    writeFileSync(path.join(dir, "a.txt"), "by spark, then by hand\n");
+    const refused = await spark(dir, "undo", "1");
+    expect(refused).toEqual({
+      exitCode: 4,
+      stdout: "",
+      stderr: "spark: a.txt changed after checkpoint 1's change; nothing was restored (spark undo 1 --force restores them anyway)",
+    });
+    expect(readFileSync(path.join(dir, "a.txt"), "utf8")).toBe("by spark, then by hand\n");
+    const forced = await spark(dir, "undo", "1", "--force");
+    expect(forced.exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, "a.txt"), "utf8")).toBe("original\n");
+    expect(readFileSync(path.join(dir, "b.txt"), "utf8")).toBe("b, edited by hand\n");
+    expect(readFileSync(path.join(dir, "mine.txt"), "utf8")).toBe("new, untracked\n");
+    // The hand edit is kept in the safety checkpoint.
+    expect((await spark(dir, "undo")).exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, "a.txt"), "utf8")).toBe("by spark, then by hand\n");
+  });
 });

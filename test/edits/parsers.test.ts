@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectFormat, EditParseError, formats, parseEdits, type Edit, type EditFormat, type ParseEvent } from "../../src/edits/index.js";
+import { detectFormat, EditParseError, formats, parseEdits, parseReply, recognizingParser, type Edit, type EditFormat, type ParseEvent } from "../../src/edits/index.js";
 
 /** Feeds `text` in chunks of `size` and collects events (text merged). */
 function stream(format: EditFormat, text: string, size: number): { edits: Edit[]; text: string; firstEditAt: number[] } {
@@ -172,5 +172,31 @@ describe("detectFormat", () => {
 describe("instructions", () => {
   it("stay short (under ~250 tokens each, ~4 characters a token)", () => {
     for (const f of Object.values(formats)) expect(f.instructions.length).toBeLessThan(1000);
+  });
+});
+
+describe("a reply in another format than the one asked", () => {
+  const blocks = "a.txt\n<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n";
+  const srEdit: Edit = { kind: "search-replace", path: "a.txt", search: "world\n", replace: "planet\n" };
+
+  it("is read as what it is: SEARCH/REPLACE asked for whole, whole and udiff asked for search/replace", () => {
+    expect(parseReply(formats.whole, `Renaming.\n\n${blocks}`).edits).toEqual([srEdit]);
+    expect(parseReply(formats["search-replace"], "a.txt\n```\nhello\nplanet\n```\n").edits).toEqual([{ kind: "whole", path: "a.txt", content: "hello\nplanet\n" }]);
+    expect(parseReply(formats["search-replace"], "--- a/a.txt\n+++ b/a.txt\n@@ -1,2 +1,2 @@\n hello\n-world\n+planet\n").edits).toMatchObject([{ kind: "udiff", path: "a.txt" }]);
+    expect(parseReply(formats.udiff, blocks).edits).toEqual([srEdit]);
+  });
+
+  it("keeps the asked format's reading when it finds edits, and its parse error when nothing else fits", () => {
+    // A whole file whose content shows SEARCH/REPLACE blocks stays a whole file (the planner decides about markers).
+    expect(parseReply(formats.whole, `doc.md\n\`\`\`\n${blocks}\`\`\`\n`).edits).toEqual([{ kind: "whole", path: "doc.md", content: blocks }]);
+    expect(() => parseReply(formats.whole, "a.txt\n```\nunclosed\n")).toThrow(EditParseError);
+    expect(parseReply(formats.whole, "No change needed.\n")).toEqual({ edits: [], text: "No change needed.\n" });
+  });
+
+  it("streams the asked format's prose and edits as they close", () => {
+    const p = recognizingParser(formats.whole);
+    expect(p.push("Renaming it now.\n\na.txt\n```\nhello\n")).toEqual([{ type: "text", text: "Renaming it now.\n\n" }]);
+    expect(p.push("planet\n```\n")).toEqual([{ type: "edit", edit: { kind: "whole", path: "a.txt", content: "hello\nplanet\n" } }]);
+    expect(p.end()).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { applyPatch } from "diff";
 import { mkdtemp, readFile, stat, symlink, writeFile, mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -162,4 +163,64 @@ describe("lazy whole files", () => {
     await apply(fs, [{ kind: "whole", path: "stub.py", content: "def g():\n    ...\n" }]);
     expect(fs.text("/repo/stub.py")).toBe("def g():\n    ...\n");
   });
+});
+
+describe("conflict markers in a whole-file edit", () => {
+  const whole = (p: string, content: string): Edit => ({ kind: "whole", path: p, content });
+
+  it("applies SEARCH/REPLACE blocks sent as a file's whole content as blocks", async () => {
+    const fs = repo({ "a.txt": "hello\nworld\n" });
+    await apply(fs, [whole("a.txt", "<<<<<<< SEARCH\nworld\n=======\nplanet\n>>>>>>> REPLACE\n")]);
+    expect(fs.text("/repo/a.txt")).toBe("hello\nplanet\n");
+  });
+
+  it("never writes markers the file did not have, and keeps a whole rewrite of a file that has them", async () => {
+    const fs = repo({ "a.txt": "hello\nworld\n", "c.txt": "<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> main\n" });
+    const err = await planEdits("/repo", [whole("a.txt", "hello\n<<<<<<< HEAD\nworld\n=======\nplanet\n>>>>>>> main\n")], { fs }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EditApplyError);
+    expect((err as EditApplyError).message).toMatch(/conflict markers/);
+    expect(fs.text("/repo/a.txt")).toBe("hello\nworld\n");
+    await apply(fs, [whole("c.txt", "<<<<<<< HEAD\nours\n=======\nboth\n>>>>>>> main\n")]);
+    expect(fs.text("/repo/c.txt")).toBe("<<<<<<< HEAD\nours\n=======\nboth\n>>>>>>> main\n");
+  });
+});
+
+describe("temp files", () => {
+  it("go to tempDir when a rename from there is atomic (one file system), else beside the target", async () => {
+    for (const same of [true, false]) {
+      const fs = repo({ "a.ts": "one\n" });
+      fs.put("/repo/.git/spark/tmp/.keep", "");
+      const written: string[] = [];
+      const writeFile = fs.writeFile.bind(fs);
+      const spy: MemoryFs = Object.assign(fs, {
+        writeFile: async (p: string, data: Uint8Array, mode: number) => {
+          written.push(p);
+          await writeFile(p, data, mode);
+        },
+        sameDevice: async () => same,
+      });
+      await applyPlan("/repo", await planEdits("/repo", [sr("a.ts", "one\n", "two\n")], { fs: spy }), { fs: spy, tempDir: "/repo/.git/spark/tmp" });
+      expect(written).toHaveLength(1);
+      expect(path.dirname(written[0] ?? "")).toBe(same ? "/repo/.git/spark/tmp" : "/repo");
+      expect(fs.text("/repo/a.ts")).toBe("two\n");
+      expect(fs.paths().filter((p) => p.endsWith(".tmp"))).toEqual([]);
+    }
+  });
+});
+
+describe("whole-file rewrites of large files", () => {
+  it("plans eight ~600 KB files that change every other line with a diff near-linear in their size", async () => {
+    // Myers' diff (lines × changes) took ~30 s per file here: this test then runs past its timeout.
+    const fs = createMemoryFs();
+    fs.put("/repo/.git/HEAD", "ref: refs/heads/main\n");
+    const edits: Edit[] = [];
+    for (let f = 0; f < 8; f++) {
+      const old = Array.from({ length: 12_000 }, (_, i) => `export const v${f}_${i} = compute(${i}, "text ${i % 97}");`);
+      fs.put(`/repo/f${f}.ts`, old.join("\n") + "\n");
+      edits.push({ kind: "whole", path: `f${f}.ts`, content: old.map((l, i) => (i % 2 ? `${l} // edited` : l)).join("\n") + "\n" });
+    }
+    const plan = await planEdits("/repo", edits, { fs });
+    expect(plan.files.map((c) => [c.added, c.removed])).toEqual(Array.from({ length: 8 }, () => [6000, 6000]));
+    for (const c of plan.files) expect(applyPatch(c.before, c.diff)).toBe(c.after);
+  }, 60_000);
 });

@@ -32,7 +32,7 @@ describe("undo edge cases", () => {
     git(dir, "commit", "-qm", "links");
     const before = files(dir);
 
-    await createCheckpoint(dir, { task: "t", files: [] });
+    await createCheckpoint(dir, { task: "t", files: ["linkdir", "linkdir/x", "d", "d/x"] });
     // A symlinked folder becomes a real one, and a real folder becomes a symlink out of the repo.
     unlinkSync(path.join(dir, "linkdir"));
     write(dir, "linkdir/x", "real folder now\n");
@@ -65,7 +65,7 @@ describe("undo edge cases", () => {
     write(nested, "lib.txt", "nested repo file\n");
     git(nested, "add", "-A");
     git(nested, "commit", "-qm", "lib");
-    await createCheckpoint(dir, { task: "t", files: [] });
+    await createCheckpoint(dir, { task: "t", files: ["top.txt", "vendor/lib/lib.txt"] });
     write(dir, "top.txt", "edited\n");
     write(nested, "lib.txt", "changed inside the nested repo\n");
     await undoCheckpoint(dir);
@@ -86,7 +86,7 @@ describe("undo edge cases", () => {
     write(wt, "f.txt", "worktree edit\n");
     write(wt, "new.txt", "new\n");
     const wtFiles = files(wt);
-    await createCheckpoint(wt, { task: "wt", files: ["f.txt"] });
+    await createCheckpoint(wt, { task: "wt", files: ["f.txt", "new.txt"] });
     write(wt, "f.txt", "spark edit\n");
     rmSync(path.join(wt, "new.txt"));
     await undoCheckpoint(wt);
@@ -126,7 +126,7 @@ describe("undo edge cases", () => {
     const beforeGit = gitState(dir);
     expect(beforeGit.status).toContain("UU f.txt");
 
-    await createCheckpoint(dir, { task: "resolve", files: ["f.txt"] });
+    await createCheckpoint(dir, { task: "resolve", files: ["f.txt", "new\nline name.txt"] });
     write(dir, "f.txt", "resolved by an edit\n");
     rmSync(path.join(dir, "new\nline name.txt"));
     await undoCheckpoint(dir);
@@ -145,7 +145,7 @@ describe("undo edge cases", () => {
     git(dir, "commit", "-qm", "crlf");
     write(dir, "win.txt", "one\r\ntwo\r\nthree (unstaged)\r\n");
     const before = files(dir);
-    await createCheckpoint(dir, { task: "t", files: [] });
+    await createCheckpoint(dir, { task: "t", files: ["win.txt", "doc.md"] });
     write(dir, "win.txt", "edited\n");
     write(dir, "doc.md", "edited\n");
     await undoCheckpoint(dir);

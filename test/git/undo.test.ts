@@ -59,6 +59,25 @@ function messyRepo(): string {
   return dir;
 }
 
+/** The paths `editEverything` touches: what its checkpoint lists. */
+const EVERYTHING = [
+  "a.txt",
+  "b.txt",
+  "brand/new/dir/file.txt",
+  "exec.sh",
+  "mode.txt",
+  "link",
+  "crlf.txt",
+  "bin.dat",
+  "with space.txt",
+  "ünïcödé/名前.txt",
+  "new/nested/deeper/u.txt",
+  "del.txt",
+  "deep/er/c.txt",
+  "deep",
+  "staged-new.txt",
+];
+
 /** Every kind of edit an apply could make. */
 function editEverything(dir: string): void {
   write(dir, "a.txt", "edited\n");
@@ -85,7 +104,7 @@ describe("checkpoint and undo", () => {
     const beforeFiles = files(dir);
     const beforeGit = gitState(dir);
 
-    const cp = await createCheckpoint(dir, { task: "edit everything", files: ["a.txt", "b.txt", "brand/new/dir/file.txt"] });
+    const cp = await createCheckpoint(dir, { task: "edit everything", files: EVERYTHING });
     expect(cp).toMatchObject({ id: "1", ref: "refs/spark/checkpoints/1", task: "edit everything" });
     expect(files(dir)).toEqual(beforeFiles);
     expect(gitState(dir)).toEqual(beforeGit);
@@ -113,7 +132,7 @@ describe("checkpoint and undo", () => {
     const dir = messyRepo();
     const beforeGit = gitState(dir);
     const beforeFiles = files(dir);
-    await createCheckpoint(dir, { task: "t", files: [] });
+    await createCheckpoint(dir, { task: "t", files: EVERYTHING });
     editEverything(dir);
     const edited = files(dir);
 
@@ -138,7 +157,7 @@ describe("checkpoint and undo", () => {
     const beforeGit = gitState(dir);
     expect(beforeGit.head).toBe("unborn");
 
-    await createCheckpoint(dir, { task: "init", files: ["first.txt"] });
+    await createCheckpoint(dir, { task: "init", files: ["first.txt", "sub/dir/second.bin", "third.txt"] });
     write(dir, "first.txt", "changed\n");
     rmSync(path.join(dir, "sub"), { recursive: true });
     write(dir, "third.txt", "new\n");
@@ -149,7 +168,7 @@ describe("checkpoint and undo", () => {
 
   it("checkpoints an empty working tree and undo removes everything created since", async () => {
     const dir = repo();
-    await createCheckpoint(dir, { task: "nothing yet", files: [] });
+    await createCheckpoint(dir, { task: "nothing yet", files: ["a/b/c.txt", "d.txt"] });
     write(dir, "a/b/c.txt", "new\n");
     write(dir, "d.txt", "new\n");
     await undoCheckpoint(dir);
@@ -162,7 +181,7 @@ describe("checkpoint and undo", () => {
     git(dir, "add", "-A");
     git(dir, "commit", "-qm", "v1");
     const v1 = files(dir);
-    const c1 = await createCheckpoint(dir, { task: "first", files: ["f.txt"] });
+    const c1 = await createCheckpoint(dir, { task: "first", files: ["f.txt", "g.txt"] });
     write(dir, "f.txt", "v2\n");
     write(dir, "g.txt", "g\n");
     const c2 = await createCheckpoint(dir, { task: "second", files: ["f.txt"] });
@@ -213,18 +232,17 @@ describe("checkpoint and undo", () => {
     expect(readFileSync(aside, "utf8")).toBe("precious ignored output\n");
   });
 
-  it("moves aside an ignored file that a restored file would overwrite", async () => {
+  it("keeps a restored file that became ignored in the safety checkpoint before overwriting it", async () => {
     const dir = repo();
     write(dir, "x.log", "v1, not ignored at checkpoint time\n");
-    await createCheckpoint(dir, { task: "t", files: [] });
+    await createCheckpoint(dir, { task: "t", files: [".gitignore", "x.log"] });
     write(dir, ".gitignore", "*.log\n");
     write(dir, "x.log", "v2, the user's, now ignored\n");
     const r = await undoCheckpoint(dir);
     expect(readFileSync(path.join(dir, "x.log"), "utf8")).toBe("v1, not ignored at checkpoint time\n");
     expect(existsSync(path.join(dir, ".gitignore"))).toBe(false);
-    expect(r.displaced).toEqual(["x.log"]);
-    const aside = path.join(dir, ".git", "spark", "displaced", r.safety.id, "x.log");
-    expect(readFileSync(aside, "utf8")).toBe("v2, the user's, now ignored\n");
+    expect(r.displaced).toEqual([]);
+    expect(git(dir, "show", `${r.safety.ref}:x.log`)).toBe("v2, the user's, now ignored\n");
   });
 
   it("keeps task text and file names exactly, and never shows up in git status or branches", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MachineFacts } from "../../src/inference/machine.js";
 import type { ModelFacts } from "../../src/inference/model-facts.js";
-import { kvCacheBytes, planWafer } from "../../src/inference/wafer-plan.js";
+import { kvCacheBytes, planWafer, ropeOverrides } from "../../src/inference/wafer-plan.js";
 
 const qwen05b: ModelFacts = {
   path: "m.gguf",
@@ -43,6 +43,19 @@ describe("planWafer", () => {
   it("uses flash attention and a q8_0 K and V cache on a GPU", () => {
     const plan = planWafer(qwen05b, gpuBox);
     expect([plan.flashAttention, plan.kvKeyType, plan.kvValueType]).toEqual([true, "Q8_0", "Q8_0"]);
+  });
+
+  it("stretches the trained context with YaRN up to 4x when asked, says so, and refuses beyond", () => {
+    const plan = planWafer(qwen05b, laptop, { contextSize: 131072 });
+    expect(plan.contextSize).toBe(131072);
+    expect(plan.ropeScaling).toEqual({ type: "yarn", factor: 4, originalContext: 32768 });
+    expect(plan.notes.join(" ")).toMatch(/YaRN rope scaling ×4: context 131072 over the model's trained 32768/);
+    expect(ropeOverrides("qwen2", plan.ropeScaling)).toEqual({ qwen2: { rope: { scaling: { type: "yarn", factor: 4 + 1e-6, original_context_length: 32768 } } } });
+    expect(planWafer(qwen05b, laptop, { contextSize: 49152 }).ropeScaling?.factor).toBe(1.5);
+    expect(planWafer(qwen05b, laptop).ropeScaling).toBeUndefined();
+    expect(ropeOverrides("qwen2", undefined)).toBeUndefined();
+    const small = { ...qwen05b, contextLength: 8192 };
+    expect(() => planWafer(small, laptop, { contextSize: 65536 })).toThrow(/--context 65536 is too long: the model was trained on 8192 tokens and YaRN rope scaling stretches that 4× at most \(32768\)/);
   });
 
   it("never exceeds 128k even when the model allows more", () => {

@@ -178,7 +178,8 @@ describe("TuiController", () => {
     expect(await run("/diff")).toBe("diff a.txt");
     expect(await run("/checkpoints")).toMatch(/^list Checkpoints \(newest first; \/undo ID restores one\):\s+1 {2}\d{4}-\d\d-\d\d \d\d:\d\d {2}apply it \(a\.txt\)$/);
     expect(await run("/model")).toBe("plain: scripted (/models/scripted.gguf) · local · 33k context");
-    expect(await run("/context")).toMatch(/^list Context: size {6}32768 tokens \| in use {4}\d+ tokens \(\d+%\), last request's prompt and reply \| cached {4}0 tokens/);
+    expect(await run("/context a")).toMatch(/^list Would pack for "a": RANK +ROLE +TOKENS +SCORE +PATH \| +1 +full .* a\.txt \|.*of \d+ tokens \(estimated\)$/);
+    expect(h2.log().at(-2)).toMatch(/^list Context: size {6}32768 tokens \| in use {4}\d+ tokens \(\d+%\), last request's prompt and reply \| cached {4}0 tokens/);
     h2.c.submit("/nope");
     expect(h2.state().hint).toBe("unknown command /nope (try /help)");
     await run("/clear");

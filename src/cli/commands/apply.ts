@@ -8,12 +8,12 @@ import {
   EditRefusedError,
   formats,
   isFormatName,
-  parseEdits,
+  parseReply,
   planEdits,
   type EditFormat,
   type EditPlan,
 } from "../../edits/index.js";
-import { createCheckpoint, findRepoRoot, withRepoLock } from "../../git/index.js";
+import { createCheckpoint, editTempDir, findRepoRoot, withRepoLock } from "../../git/index.js";
 import type { CliContext } from "../context.js";
 
 interface ApplyOptions {
@@ -77,7 +77,7 @@ async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
     const picked = pickFormat(opts.format, text);
     if (!picked) throw new TaskError("no edits found in the input");
     format = picked;
-    const { edits } = parseEdits(format, text);
+    const { edits } = parseReply(format, text);
     if (edits.length === 0) throw new TaskError(`no ${format.name} edits found in the input`);
     root = await findRepoRoot(path.resolve(ctx.cwd, opts.cwd ?? "."));
     plan = await planEdits(root, edits);
@@ -96,9 +96,10 @@ async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
   const files = plan.files.map((f) => f.path);
   try {
     const checkpoint = await withRepoLock(root, async () => {
-      const cp = await createCheckpoint(root, { task: `spark apply: ${files.join(", ")}`.slice(0, 200), files });
+      const after = new Map(plan.files.map((f) => [f.path, f.afterBytes]));
+      const cp = await createCheckpoint(root, { task: `spark apply: ${files.join(", ")}`.slice(0, 200), files, after });
       if (json) emit(ctx, { type: "checkpoint", id: cp.id });
-      await applyPlan(root, plan, ctx.applyOptions);
+      await applyPlan(root, plan, { ...ctx.applyOptions, tempDir: await editTempDir(root) });
       return cp;
     });
     if (json) {

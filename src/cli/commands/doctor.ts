@@ -2,7 +2,7 @@ import { access, constants, mkdir } from "node:fs/promises";
 import type { Command } from "commander";
 import { gitVersion } from "../../git/version.js";
 import { cpuMachine, describePlan, gib, knownModelFacts, planWafer, readModelFacts, type MachineFacts, type ModelFacts } from "../../inference/index.js";
-import { describeBinding, detectMachine, llamaRuntime } from "../../inference/runtime.js";
+import { cachedTuning, describeBinding, detectMachine, llamaRuntime, threadsCacheFile, type TuningEntry } from "../../inference/runtime.js";
 import { defaultModelUri, resolveModel } from "../../models/index.js";
 import { cacheDir } from "../../paths.js";
 import type { CliContext } from "../context.js";
@@ -45,6 +45,22 @@ async function modelFacts(uri: string, ctx: CliContext): Promise<{ facts?: Model
   }
 }
 
+/** The thread count Spark will use for this model, and when and how it was measured. */
+function threadsCheck(entry: TuningEntry | undefined, flag: number | undefined): Check {
+  const check = (ok: boolean, detail: string, fix?: string): Check => ({ name: "threads", ok, fatal: false, detail, ...(fix ? { fix } : {}) });
+  if (flag !== undefined) return check(true, `${flag} (from --threads)`);
+  if (!entry) return check(true, "not measured yet: the first run measures each count (a few seconds) and keeps the fastest");
+  const when = entry.measuredAt ? `measured ${entry.measuredAt.slice(0, 16).replace("T", " ")} UTC` : "measured at an unrecorded time";
+  const speeds = entry.trials.map((t) => `${t.threads}: ${t.decodeTps} tok/s`).join(", ");
+  if (!entry.provisional) return check(true, `${entry.threads} (${when}; ${speeds})`);
+  const busy = entry.othersShare !== undefined ? `other processes used ${Math.round(entry.othersShare * 100)}% of the CPU` : `the load average was ${entry.load ?? "high"}`;
+  return check(
+    false,
+    `${entry.threads}, provisional (${when} while ${busy}; ${speeds}); measured again at the next start on a quiet machine`,
+    "start Spark once while the machine is quiet, or pass --threads N",
+  );
+}
+
 /** `spark doctor`: checks everything Spark needs and prints the wafer plan; exit 0 only when Spark can run. */
 export function registerDoctor(program: Command, ctx: CliContext): void {
   program
@@ -59,8 +75,9 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       const nodeMajor = Number(process.versions.node.split(".")[0]);
       checks.push({ name: "node", ok: nodeMajor >= 20, fatal: true, detail: `Node.js ${process.versions.node}`, fix: "install Node.js 20 or newer" });
       let machine: MachineFacts = cpuMachine();
+      let llama: Awaited<ReturnType<typeof llamaRuntime>> | undefined;
       try {
-        const llama = await llamaRuntime({}, ctx.env);
+        llama = await llamaRuntime({}, ctx.env);
         machine = await detectMachine(llama);
         checks.push({ name: "binding", ok: true, fatal: true, detail: `llama.cpp ${describeBinding(llama)}` });
         checks.push({
@@ -85,10 +102,12 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       const uri = flags.model ?? ctx.env.SPARK_MODEL ?? defaultModelUri(ctx.env);
       const { facts, check } = await modelFacts(uri, ctx);
       checks.push(check);
+      const tuning = llama && llama.gpu === false && facts ? await cachedTuning(llama, machine.cores, facts.fileSizeBytes, threadsCacheFile(cacheDir(ctx.env))) : undefined;
+      if (llama && llama.gpu === false && facts) checks.push(threadsCheck(tuning, flags.threads));
       let planLines: string[] = [];
       if (facts) {
         try {
-          const plan = planWafer(facts, machine, { contextSize: flags.context, threads: flags.threads });
+          const plan = planWafer(facts, machine, { contextSize: flags.context, threads: flags.threads ?? tuning?.threads });
           planLines = describePlan(plan);
           checks.push({ name: "plan", ok: true, fatal: true, detail: `fits: ${gib(plan.totalBytes)} of ${plan.memory}` });
         } catch (err) {

@@ -4,8 +4,8 @@ import { unattendedHooks, type ApprovalMode } from "../../agent/approval-mode.js
 import { formatSummary, summarize } from "../../agent/summary.js";
 import { runAgent, type AgentOptions } from "../../agent/session.js";
 import { ExitCode, exitCodeOf, formatError, SparkError, UsageError } from "../../errors.js";
-import { applyPlan, type EditPlan } from "../../edits/index.js";
-import { commitApplied, findRepoRoot } from "../../git/index.js";
+import { applyPlan, checkEditTarget, type EditPlan } from "../../edits/index.js";
+import { commitApplied, editTempDir, findRepoRoot } from "../../git/index.js";
 import { cacheDir } from "../../paths.js";
 import { createBackend } from "../backend-factory.js";
 import { addModelOptions, modeOption } from "../common-options.js";
@@ -31,7 +31,7 @@ export interface AgentCommandOptions extends CommonOptions {
 function commitAfterApply(task: string): (root: string, plan: EditPlan) => Promise<void> {
   const subject = task.trim().split("\n")[0]?.slice(0, 68) ?? "edit";
   return async (root, plan) => {
-    await applyPlan(root, plan);
+    await applyPlan(root, plan, { tempDir: await editTempDir(root) });
     await commitApplied(root, plan.files.map((f) => f.path), `spark: ${subject}`);
   };
 }
@@ -74,6 +74,8 @@ export async function runAgentCommand(
     const cwd = path.resolve(ctx.cwd, opts.cwd ?? ".");
     const root = await findRepoRoot(cwd);
     const targets = files.map((f) => repoPath(root, cwd, f));
+    // Before the model loads, and before anything opens them (a FIFO would block the read).
+    for (const t of targets) await checkEditTarget(root, t);
     const backend = await createBackend({ ...opts, cwd, env: ctx.env, signal: ctx.signal, stderr: ctx.stderr });
     try {
       const agentOpts: AgentOptions = {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { assertSafeBind } from "../../server/auth.js";
+import { assertSafeBind, checkApiKey } from "../../server/auth.js";
 import type { ServeOptions } from "../../server/run-serve.js";
 import { positiveInt } from "../common-options.js";
 import type { CliContext } from "../context.js";
@@ -44,10 +44,13 @@ header keeps a client on its own sequence. SIGTERM/SIGINT: stop accepting, finis
 requests, exit 0. Running servers are listed in the cache folder so spark fix/run can use them.`,
     )
     .action(async (flags: ServeFlags) => {
-      // Refuse an unsafe bind before paying for node-llama-cpp's import.
+      // Refuse a blank key or an unsafe bind before paying for node-llama-cpp's import. An empty
+      // SPARK_API_KEY means unset, as for any variable; a blank one is a mistake.
       const envKey = ctx.env.SPARK_API_KEY;
-      assertSafeBind(flags.host, flags.apiKey ?? (envKey !== undefined && envKey.trim() !== "" ? envKey : undefined));
+      const apiKey =
+        flags.apiKey !== undefined ? checkApiKey(flags.apiKey, "--api-key") : envKey !== undefined && envKey !== "" ? checkApiKey(envKey, "SPARK_API_KEY") : undefined;
+      assertSafeBind(flags.host, apiKey);
       const { runServe } = await import("../../server/run-serve.js");
-      await runServe({ ...flags, cwd: flags.cwd ?? ctx.cwd, env: ctx.env, signal: ctx.signal, stderr: ctx.stderr });
+      await runServe({ ...flags, apiKey, cwd: flags.cwd ?? ctx.cwd, env: ctx.env, signal: ctx.signal, stderr: ctx.stderr });
     });
 }

@@ -7,23 +7,26 @@ import { checkpointRecord, errorRecord, formatAge, oneLine, writeJson } from "./
 interface UndoOptions {
   cwd?: string;
   json?: boolean;
+  force?: boolean;
 }
 
 /**
- * `spark undo [ID]`: restore the working tree to checkpoint ID (default: the newest). A safety
- * checkpoint is taken first, so running `spark undo` again returns to where you were.
+ * `spark undo [ID] [--force]`: undo the change of checkpoint ID (default: the newest), restoring
+ * only the files it touched; files edited since stop it unless --force. A safety checkpoint is
+ * taken first, so running `spark undo` again returns to where you were.
  */
 export function registerUndo(program: Command, ctx: CliContext): void {
   program
     .command("undo")
-    .description("restore the working tree to before the last (or given) checkpoint")
+    .description("undo the last (or given) checkpoint's change: restore the files it touched")
     .argument("[checkpoint]", "checkpoint id from spark checkpoints (default: the newest)")
+    .option("--force", "restore them even where they were edited after the change")
     .option("--cwd <dir>", "run in this directory")
     .option("--json", "JSONL output")
     .action(async (id: string | undefined, opts: UndoOptions) => {
       try {
         const root = await findRepoRoot(path.resolve(ctx.cwd, opts.cwd ?? "."));
-        const result = await undoCheckpoint(root, id);
+        const result = await undoCheckpoint(root, id, { force: opts.force === true });
         if (opts.json === true) writeResultJson(ctx, result);
         else writeResultText(ctx, result);
       } catch (err) {

@@ -2,7 +2,9 @@
  * What each slash command does. The controller hands in what they may touch; git only through
  * the injected functions (src/git in the real program).
  */
-import type { CheckpointInfo, UndoResult } from "../../git/index.js";
+import { formatContextReport, previewContext } from "../../agent/context-preview.js";
+import type { CheckpointInfo, UndoOptions, UndoResult } from "../../git/index.js";
+import { cacheDir } from "../../paths.js";
 import { formatCount, plural } from "../format.js";
 import { shortModelName } from "../lines.js";
 import type { Rewinder } from "../rewind.js";
@@ -15,7 +17,7 @@ import { helpLines, type SlashCommand } from "./commands.js";
 export interface TuiGit {
   findRepoRoot(cwd: string): Promise<string>;
   initRepo(cwd: string): Promise<string>;
-  undoCheckpoint(root: string, id?: string): Promise<UndoResult>;
+  undoCheckpoint(root: string, id?: string, opts?: UndoOptions): Promise<UndoResult>;
   listCheckpoints(root: string): Promise<CheckpointInfo[]>;
   /** The repository's files (tracked, and untracked but not ignored), repo-relative. */
   listFiles(root: string): Promise<string[]>;
@@ -43,6 +45,11 @@ export interface SlashHost {
   runShell(command: string): Promise<void>;
   rewinder: Rewinder;
 }
+
+/** Budget of `/context`'s preview before a turn has set one. */
+const PREVIEW_BUDGET = 24_000;
+/** Rows `/context` shows. */
+const PREVIEW_ROWS = 20;
 
 /** Runs one slash command. Failures become an error line, never an exception. */
 export async function runSlash(cmd: SlashCommand, host: SlashHost): Promise<void> {
@@ -94,7 +101,8 @@ async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
     case "redo":
       return host.rewinder.redo();
     case "undo": {
-      const result = await host.git.undoCheckpoint(host.root, cmd.args[0]);
+      const force = cmd.args.includes("--force");
+      const result = await host.git.undoCheckpoint(host.root, cmd.args.find((a) => a !== "--force"), { force });
       host.rewinder.noteUndo(result.safety.id);
       host.setCheckpoint(result.safety.id);
       const changed = result.changed.length > 0 ? result.changed.join(", ") : "nothing changed";
@@ -121,7 +129,7 @@ async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
     case "context": {
       const s = host.state().status;
       const pct = s.contextSize > 0 ? Math.round((100 * s.contextUsed) / s.contextSize) : 0;
-      return host.log({
+      host.log({
         kind: "list",
         title: "Context",
         lines: [
@@ -131,6 +139,12 @@ async function run(cmd: SlashCommand, host: SlashHost): Promise<void> {
           `repo      ${plural(s.files, "file")} packed, budget ${s.budget} tokens`,
         ],
       });
+      // What a task would pack (as `spark context TASK` prints it), best-ranked rows first.
+      const budget = s.budget > 0 ? s.budget : PREVIEW_BUDGET;
+      const report = await previewContext({ root: host.root, task: cmd.rest, budget, cacheDir: cacheDir() });
+      const rows = [...report.files].sort((a, b) => a.rank - b.rank);
+      const lines = formatContextReport({ ...report, files: rows }, { maxRows: PREVIEW_ROWS });
+      return host.log({ kind: "list", title: cmd.rest !== "" ? `Would pack for "${cmd.rest}"` : "Would pack for an empty task (/context TASK ranks for TASK)", lines });
     }
     case "test": {
       if (cmd.rest === "") return notice(host.test.command !== undefined ? `test command: ${host.test.command}` : "no test command (/test CMD sets one)");

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { packContext, type PackOptions } from "../../src/agent/packer/index.js";
-import { byteTokens, makeRepo, wordTokens, writeFiles } from "./helpers.js";
+import { FactsCache, packContext, renderFileBlock, type PackOptions } from "../../src/context/index.js";
+import { byteTokens, makeRepo, wordTokens, writeFiles } from "../agent/helpers.js";
 
 function lines(prefix: string, n: number): string {
   return Array.from({ length: n }, (_, i) => `${prefix} line ${i}`).join("\n") + "\n";
@@ -24,7 +24,7 @@ const BASE_FILES: Record<string, string> = {
 };
 
 function opts(root: string, extra: Partial<PackOptions> = {}): PackOptions {
-  return { root, task: "fix the total", budget: 100_000, countTokens: byteTokens, modelKey: "test", ...extra };
+  return { root, task: "fix the total", budget: 100_000, countTokens: byteTokens, tokenizer: "bytes", ...extra };
 }
 
 describe("packContext", () => {
@@ -81,23 +81,25 @@ describe("packContext", () => {
     expect(c.text).toBe(a.text);
   });
 
-  it("reads nothing unchanged on a warm cache", async () => {
+  it("counts only the packed text, never file by file, and nothing again on a warm cache", async () => {
     const root = makeRepo(BASE_FILES);
     const cacheDir = mkdtempSync(path.join(os.tmpdir(), "spark-facts-"));
-    await packContext(opts(root, { cacheDir }));
     const seen: string[] = [];
     const spy = async (t: string): Promise<number> => {
       seen.push(t);
       return byteTokens(t);
     };
     await packContext(opts(root, { cacheDir, countTokens: spy }));
-    // Only the tree listing and the final exact count: no per-file counting.
-    expect(seen.length).toBeLessThanOrEqual(2);
-    writeFileSync(path.join(root, "src/zeta.ts"), "export const zeta = 2;\n");
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.startsWith("AGENTS.md")).toBe(true);
     seen.length = 0;
+    FactsCache.forgetLoaded();
     await packContext(opts(root, { cacheDir, countTokens: spy }));
-    expect(seen).toContain("export const zeta = 2;\n");
-    expect(seen.filter((t) => t.includes("computeTotal(xs"))).toHaveLength(1); // only the final joined text
+    expect(seen).toHaveLength(0); // the same text: its count comes from the cache
+    writeFileSync(path.join(root, "src/zeta.ts"), "export const zeta = 2;\n");
+    await packContext(opts(root, { cacheDir, countTokens: spy }));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toContain("export const zeta = 2;\n");
   });
 
   it("orders stable files by path first and the targets and changed files last", async () => {
@@ -106,11 +108,12 @@ describe("packContext", () => {
     const packed = await packContext(opts(root, { targets: ["src/app.ts"] }));
     const order = packed.files.map((f) => f.path);
     expect(order).toEqual(["AGENTS.md", "docs/guide.md", "src/math.ts", "src/unrelated.ts", "new-notes.txt", "src/zeta.ts", "src/app.ts"]);
-    expect(packed.files.map((f) => f.role)).toEqual(["instructions", "stable", "stable", "stable", "volatile", "volatile", "target"]);
-    // The tree listing sits between the stable and the volatile files.
+    expect(packed.files.map((f) => f.role)).toEqual(["instructions", "full", "full", "full", "full", "full", "target"]);
+    expect(packed.files.map((f) => f.volatile)).toEqual([false, false, false, false, true, true, false]);
+    // The tree listing comes before the files shown in full.
     const tree = packed.text.indexOf("Other files (not shown):");
-    expect(tree).toBeGreaterThan(packed.text.indexOf("src/unrelated.ts\n```"));
-    expect(tree).toBeLessThan(packed.text.indexOf("new-notes.txt\n```"));
+    expect(tree).toBeGreaterThan(packed.text.indexOf("Use tabs."));
+    expect(tree).toBeLessThan(packed.text.indexOf("docs/guide.md\n```"));
   });
 
   it("keeps the prefix when a target is edited", async () => {
@@ -132,13 +135,12 @@ describe("packContext", () => {
       "src/caller.ts": 'import { run } from "./app.js";\nrun();\n',
     });
     const all = await packContext(opts(root, { targets: ["src/app.ts"] }));
-    const need = all.files.filter((f) => ["src/app.ts", "src/math.ts", "src/caller.ts"].includes(f.path)).reduce((n, f) => n + f.tokens, 0);
+    const need = all.files.filter((f) => ["src/app.ts", "src/math.ts", "src/caller.ts"].includes(f.path)).reduce((n, f) => n + Buffer.byteLength(renderFileBlock(f.path, f.content)), 0);
     const packed = await packContext(opts(root, { targets: ["src/app.ts"], budget: need + 60 }));
     const order = packed.files.map((f) => f.path);
     expect(order).toContain("src/math.ts"); // defines computeTotal, which app.ts uses
     expect(order).toContain("src/caller.ts"); // uses run, which app.ts defines
-    expect(order).not.toContain("src/aaa.ts");
-    expect(packed.listed).toContain("src/aaa.ts");
+    expect(packed.files.find((f) => f.path === "src/aaa.ts")?.role ?? "listed").not.toBe("full");
   });
 
   it("puts files named in the task ahead of the rest", async () => {
@@ -146,6 +148,28 @@ describe("packContext", () => {
     const one = await packContext(opts(root, { task: "look at two.txt please", budget: 420 }));
     expect(one.files.map((f) => f.path)).toEqual(["b/two.txt"]);
     expect(one.files[0]?.tier).toBe("named");
+  });
+
+  it("grades: full text where the ranking is sure, outlines for the next files, the listing for the rest", async () => {
+    const lines = Array.from({ length: 12 }, (_, i) => `  const step${i} = x * ${i} + Math.floor(x / ${i + 1});`).join("\n");
+    const body = (name: string): string => Array.from({ length: 8 }, (_, i) => `export function ${name}${i}(x: number): number {\n${lines}\n  return x;\n}`).join("\n") + "\n";
+    const files: Record<string, string> = { "src/invoice-total.ts": `// invoice totals and rounding\n${body("invoiceTotal")}` };
+    for (let i = 0; i < 12; i++) files[`src/mod${i}.ts`] = body(`helper${i}`);
+    const root = makeRepo(files);
+    const packed = await packContext(opts(root, { task: "round the invoice total", budget: 3200, countTokens: undefined }));
+    const role = (p: string): string => packed.files.find((f) => f.path === p)?.role ?? "listed";
+    expect(role("src/invoice-total.ts")).toBe("full");
+    const roles = Object.keys(files).map(role);
+    expect(roles.filter((r) => r === "map").length).toBeGreaterThan(0);
+    expect(roles.filter((r) => r === "full")).toHaveLength(1);
+    expect(packed.text).toContain("Outlines of more files");
+    expect(packed.text).toMatch(/\n {2}export function helper\d+0\(x: number\): number\n/);
+    expect(packed.exact).toBe(false);
+    expect(packed.tokens).toBeLessThanOrEqual(3200);
+    // Map entries come before the full text, sorted by path (the prefix does not depend on scores).
+    const maps = packed.files.filter((f) => f.role === "map").map((f) => f.path);
+    expect(maps).toEqual([...maps].sort());
+    expect(packed.text.indexOf("Outlines of more files")).toBeLessThan(packed.text.indexOf("src/invoice-total.ts\n```"));
   });
 
   it("lists missing targets as new files", async () => {
