@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { ensureFixtureModel } from "../../fixtures/index.js";
 import { packContext, type CountTokens } from "../../src/context/index.js";
 import { defaultOutputReserve } from "../../src/agent/session.js";
+import { median } from "../../src/median.js";
 import { generateRepo } from "./generate-repo.js";
 
 const { values } = parseArgs({
@@ -38,11 +39,6 @@ async function tokenizer(): Promise<{ count: CountTokens; name: string; close: (
   const modelPath = values.model ?? ensureFixtureModel("qwen05b-q8_0");
   const backend = await openLocalBackend({ modelPath, contextSize: 2048 });
   return { count: (t) => backend.countTokens(t), name: path.basename(modelPath), close: () => backend.close() };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 const work = path.join(os.tmpdir(), "spark-bench-pack");

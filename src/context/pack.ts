@@ -7,10 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { UsageError } from "../errors.js";
+import { throwIfAborted, UsageError } from "../errors.js";
 import { listRepoFiles, type RepoFile } from "../git/files.js";
 import { headCommit, recentHistory } from "../git/history.js";
-import { InterruptedError } from "../errors.js";
 import { FactsCache } from "./facts-cache.js";
 import type { FilterOptions } from "./filters.js";
 import { chooseGrades, type Grade } from "./grade.js";
@@ -285,8 +284,4 @@ function readContents(root: string, chosen: readonly Pick<Grade, "path" | "role"
     out.set(g.path, f.content ?? readFileSync(path.join(root, g.path), "utf8").replace(/^\uFEFF/, ""));
   }
   return out;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError();
 }

@@ -1,4 +1,5 @@
 import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
+import { abortError } from "../errors.js";
 import { emptyStats, type GenerationStats } from "./backend.js";
 import { controlledEvaluateTakesGrammar, GrammarCursor } from "./grammar-cursor.js";
 import { alignPrefix, eraseFrom } from "./sequence-prefix.js";
@@ -46,13 +47,6 @@ const SAMPLING_SEED = 42;
 
 /** Output of the decode loop: text pieces, then one stats record. */
 export type DecodeEvent = { type: "text"; text: string } | { type: "stats"; stats: GenerationStats };
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  const err = new Error(reason instanceof Error ? reason.message : "aborted");
-  err.name = "AbortError";
-  return err;
-}
 
 interface SampleOptions {
   temperature: number;

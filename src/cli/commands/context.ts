@@ -14,7 +14,7 @@ interface ContextOptions {
   json?: boolean;
 }
 
-/** Context size `spark context` assumes without `--context` (PRODUCT.md's default). */
+/** Context size `spark context` assumes without `--context` (the default in docs/commands.md). */
 const DEFAULT_CONTEXT = 131072;
 /** Tokens of the system prompt and the task's framing, generously. */
 const PROMPT_OVERHEAD = 1200;
