@@ -24,9 +24,11 @@ export function exactTextGrammar(text: string): string {
 }
 
 /**
- * TEST SEAM — `SPARK_FORCED_REPLY=FILE[:FILE2:…]`: the local engine's n-th generation is constrained
- * by grammar to exactly the n-th file's text (the last repeats). Everything else is real: tokenizer,
- * decoding, parsing, checkpoint, apply. For tests and outside checks only.
+ * TEST SEAM — `SPARK_FORCED_REPLY=FILE[:FILE2:…]`: the local engine's n-th generation is
+ * teacher-forced to the n-th file's text (the last repeats), token by token in the tokenizer's own
+ * split of that text, so each step costs a real decode step and drafts are judged as for a model
+ * that wrote it. Everything else is real: tokenizer, decoding, parsing, checkpoint, apply. For
+ * tests and outside checks only.
  */
 export class ForcedReplies {
   private readonly files: string[];

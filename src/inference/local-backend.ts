@@ -1,7 +1,7 @@
 import type { Backend, BackendInfo, GenerateChunk, GenerateRequest } from "./backend.js";
 import { chatPromptTokens } from "./chat-format.js";
 import type { LocalEngine } from "./engine.js";
-import { exactTextGrammar, ForcedReplies } from "./forced-reply.js";
+import { ForcedReplies } from "./forced-reply.js";
 
 /** The in-process engine behind the Backend interface. */
 export class LocalBackend implements Backend {
@@ -27,7 +27,9 @@ export class LocalBackend implements Backend {
   async *generate(request: GenerateRequest): AsyncGenerator<GenerateChunk, void, undefined> {
     const prompt = chatPromptTokens(this.engine.model, request.messages);
     const forcedText = this.forced?.next();
-    const grammar = forcedText !== undefined ? exactTextGrammar(forcedText) : request.grammar;
+    // Teacher-forced in the tokens a tokenizer gives the text, as a model would emit them: a grammar
+    // would let arbitrary token boundaries through, inflating the count and defeating lookup drafts.
+    const target = forcedText !== undefined ? this.engine.tokenize(forcedText, false) : undefined;
     const speculation = request.speculation ?? true;
     const draftSource = !speculation
       ? null
@@ -38,7 +40,8 @@ export class LocalBackend implements Backend {
       prompt,
       maxTokens: request.maxTokens ?? 4096,
       temperature: request.temperature ?? 0,
-      grammar,
+      grammar: target ? undefined : request.grammar,
+      target,
       stop: request.stop,
       draftSource,
       signal: request.signal,

@@ -3,7 +3,7 @@
  * prediction, forced-reply test seam), are routed to a KV sequence and wait their turn there.
  */
 import type { Token } from "node-llama-cpp";
-import { exactTextGrammar, ForcedReplies, type DecodeEvent, type LocalEngine } from "../inference/index.js";
+import { ForcedReplies, type DecodeEvent, type LocalEngine } from "../inference/index.js";
 import { chatPromptTokens } from "../inference/runtime.js";
 import { HttpError } from "./http-error.js";
 import { countTokensSliced, SLICE_CHARS } from "./sliced-tokenize.js";
@@ -132,7 +132,9 @@ export class ModelService {
       throw err;
     }
     const forcedText = this.forced?.next();
-    const grammar = forcedText !== undefined ? exactTextGrammar(forcedText) : job.grammar;
+    // Teacher-forced in canonical tokens (see LocalBackend.generate).
+    const target = forcedText !== undefined ? this.opts.engine.tokenize(forcedText, false) : undefined;
+    const grammar = target ? undefined : job.grammar;
     const engine = this.opts.engine;
     const t = turn;
     return {
@@ -146,6 +148,7 @@ export class ModelService {
             maxTokens: job.maxTokens,
             temperature: job.temperature,
             grammar,
+            target,
             stop: job.stop,
             draftSource: job.draftSource,
             signal,
