@@ -5,7 +5,7 @@
  */
 import { fenceFor } from "./render.js";
 import { outlineSource } from "./outline.js";
-import { encodeCounts, termCounts } from "./terms.js";
+import { encodedTermCounts } from "./term-table.js";
 import { estimateTokens } from "./tokens.js";
 import type { SkipReason } from "./filters.js";
 
@@ -40,20 +40,17 @@ export function skippedFacts(bytes: number, skip: SkipReason): BlobFacts {
 
 /** Facts of `text`, the content of `file` (its extension picks the outline's language). */
 export function textFacts(file: string, text: string, bytes: number): BlobFacts {
-  const counts = termCounts(text);
-  let length = 0;
-  for (const n of counts.values()) length += n;
+  const body = encodedTermCounts(text);
   const outline = outlineSource(file, text);
-  const defCounts = new Map<string, number>();
-  for (const d of outline.defs) termCounts(d, defCounts);
   return {
     bytes,
     tokens: estimateTokens(text),
     fence: fenceFor(text).length,
     nl: text.length === 0 || text.endsWith("\n"),
-    body: encodeCounts(counts),
-    bodyLength: length,
-    defTerms: encodeCounts(defCounts),
+    body: body.encoded,
+    bodyLength: body.length,
+    // One text of the names: the same counts, in the same order, as counting each name in turn.
+    defTerms: encodedTermCounts(outline.defs.join(" ")).encoded,
     defs: outline.defs.join(" "),
     imports: outline.imports.filter((s) => !/\s/.test(s)).join(" "),
     outline: outline.lines.join("\n"),

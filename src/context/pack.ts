@@ -281,7 +281,7 @@ function readContents(root: string, chosen: readonly Pick<Grade, "path" | "role"
     const f = byPath.get(g.path);
     if (f === undefined) continue;
     if (g.role === "map") continue;
-    out.set(g.path, f.content ?? readFileSync(path.join(root, g.path), "utf8").replace(/^\uFEFF/, ""));
+    out.set(g.path, readFileSync(path.join(root, g.path), "utf8").replace(/^\uFEFF/, ""));
   }
   return out;
 }

@@ -24,8 +24,6 @@ export interface ScannedFile {
   blockTokens: number;
   /** The blob's facts; absent when skipped. */
   facts?: BlobFacts;
-  /** Content when it was read during the scan (saves a second read). */
-  content?: string;
 }
 
 /** Scan options. */
@@ -40,6 +38,8 @@ export function blockTokensOf(file: string, facts: BlobFacts): number {
   const fence = "`".repeat(facts.fence);
   return facts.tokens + estimateTokens(blockHeader(file, fence) + blockFooter(facts.nl ? "\n" : "x", fence));
 }
+
+const decoder = new TextDecoder();
 
 /** Scans `files` (repo-relative) under `root`. */
 export function scanFiles(root: string, files: readonly RepoFile[], cache: FactsCache, opts: ScanOptions = {}): ScannedFile[] {
@@ -75,7 +75,6 @@ export function scanFiles(root: string, files: readonly RepoFile[], cache: Facts
       hash = cache.byStat(root, file.path, st.size, st.mtimeMs, st.ino);
     }
     let facts = hash !== undefined ? cache.blob(hash) : undefined;
-    let content: string | undefined;
     // A forced file skipped as generated or large is read as text anyway (only binary stays out).
     const refresh = forced && facts?.skip !== undefined && facts.skip !== "binary";
     if (facts === undefined || hash === undefined || refresh) {
@@ -90,21 +89,19 @@ export function scanFiles(root: string, files: readonly RepoFile[], cache: Facts
       facts = refresh ? undefined : cache.blob(hash);
       if (facts === undefined) {
         const skip = bytes.length > maxBytes && !forced ? "too-large" : skipByContent(bytes, forced ? { ...opts, includeGenerated: true } : opts);
-        content = skip === undefined ? new TextDecoder().decode(bytes).replace(/^\uFEFF/, "") : undefined;
-        facts = content !== undefined ? textFacts(file.path, content, bytes.length) : skippedFacts(bytes.length, skip ?? "binary");
+        // The text is not kept: holding a cold scan's every file (30 MB on cline) made young-generation
+        // collections copy it all; the few files shown in full are read again when packed.
+        facts = skip === undefined ? textFacts(file.path, decoder.decode(bytes).replace(/^\uFEFF/, ""), bytes.length) : skippedFacts(bytes.length, skip);
         if (!refresh) cache.put(hash, facts, stat !== undefined ? { root, file: file.path, ...stat } : undefined);
-      } else {
-        if (facts.skip === undefined) content = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
-        if (stat !== undefined) cache.put(hash, facts, { root, file: file.path, ...stat });
+      } else if (stat !== undefined) {
+        cache.put(hash, facts, { root, file: file.path, ...stat });
       }
     }
     if (facts.skip !== undefined || (facts.bytes > maxBytes && !forced)) {
       out.push({ ...base, hash, skip: facts.skip ?? "too-large" });
       continue;
     }
-    const item: ScannedFile = { ...base, hash, blockTokens: blockTokensOf(file.path, facts), facts };
-    if (content !== undefined) item.content = content;
-    out.push(item);
+    out.push({ ...base, hash, blockTokens: blockTokensOf(file.path, facts), facts });
   }
   return out;
 }

@@ -47,7 +47,8 @@ export function identifierTerms(identifier: string): readonly string[] {
   return terms;
 }
 
-function splitIdentifier(identifier: string): string[] {
+/** `identifierTerms` without its memo, for callers that keep their own (see term-table.ts). */
+export function splitIdentifier(identifier: string): string[] {
   const parts = identifier.match(PARTS) ?? [];
   const out: string[] = [];
   for (const p of parts) {
