@@ -7,10 +7,12 @@
  * the TUI or `spark serve` does not read the file again.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { BlobFacts } from "./facts.js";
+import { loadIdentifierTerms, savedIdentifierTerms } from "./terms.js";
 
 /** `[hash, size, mtimeMs, ino]` of a file validated by stat. */
 type StatEntry = [string, number, number, number];
@@ -26,7 +28,7 @@ interface CacheData {
   history: Record<string, [string, string[][]]>;
 }
 
-const VERSION = 6;
+const VERSION = 7;
 /** Packed texts whose exact counts are kept. */
 const MAX_TEXTS = 64;
 // V8's serializer, with the facts of all blobs in a few long strings (columns) rather than
@@ -58,8 +60,12 @@ export class FactsCache {
     if (held !== undefined) return new FactsCache(file, held);
     let data = empty();
     try {
-      const parsed = deserialize(await readFile(file)) as StoredData;
-      if (parsed.version === VERSION) data = fromStored(parsed);
+      // One read: the promise API reads a large file in 512 KiB chunks, each a trip through the pool.
+      const parsed = deserialize(readFileSync(file)) as StoredData;
+      if (parsed.version === VERSION) {
+        data = fromStored(parsed);
+        loadIdentifierTerms(parsed.words);
+      }
     } catch {
       // missing or unreadable: start over, it is only a cache
     }
@@ -159,9 +165,16 @@ interface StoredData {
   numbers: Float64Array;
   body: string;
   defTerms: string;
-  defs: string;
-  imports: string;
-  outline: string;
+  /**
+   * UTF-8, separated by SEP. Names, specifiers and outlines come from texts that may hold any
+   * character: as strings these columns were two-byte (twice the size to read and copy) and every
+   * blob's field with them; decoded per blob, an ASCII field is a one-byte string.
+   */
+  defs: Uint8Array;
+  imports: Uint8Array;
+  outline: Uint8Array;
+  /** The split and stemmed words of paths and tasks (`savedIdentifierTerms`). */
+  words: string;
   stats: CacheData["stats"];
   texts: CacheData["texts"];
   history: CacheData["history"];
@@ -172,6 +185,19 @@ const SKIPS = ["binary", "lockfile", "minified", "vendored", "too-large"] as con
 // characters, and outline lines are joined with newlines, not this.
 const SEP = "\u0001";
 const FIELDS = 6;
+
+/** The fields of a UTF-8 column, each decoded on its own. */
+function splitUtf8(column: Uint8Array): string[] {
+  const buf = Buffer.from(column.buffer, column.byteOffset, column.byteLength);
+  const out: string[] = [];
+  let start = 0;
+  for (;;) {
+    const end = buf.indexOf(1, start);
+    out.push(buf.toString("utf8", start, end < 0 ? buf.length : end));
+    if (end < 0) return out;
+    start = end + 1;
+  }
+}
 
 function toStored(data: CacheData): StoredData {
   const ids = Object.keys(data.blobs);
@@ -192,9 +218,10 @@ function toStored(data: CacheData): StoredData {
     numbers,
     body: cols.body.join(SEP),
     defTerms: cols.defTerms.join(SEP),
-    defs: cols.defs.join(SEP),
-    imports: cols.imports.join(SEP),
-    outline: cols.outline.join(SEP),
+    defs: Buffer.from(cols.defs.join(SEP), "utf8"),
+    imports: Buffer.from(cols.imports.join(SEP), "utf8"),
+    outline: Buffer.from(cols.outline.join(SEP), "utf8"),
+    words: savedIdentifierTerms(),
     stats: data.stats,
     texts: data.texts,
     history: data.history,
@@ -205,7 +232,8 @@ function fromStored(s: StoredData): CacheData {
   const blobs: Record<string, BlobFacts> = {};
   if (s.ids.length > 0) {
     const ids = s.ids.split(SEP);
-    const [body, defTerms, defs, imports, outline] = [s.body, s.defTerms, s.defs, s.imports, s.outline].map((c) => c.split(SEP));
+    const [body, defTerms] = [s.body, s.defTerms].map((c) => c.split(SEP));
+    const [defs, imports, outline] = [s.defs, s.imports, s.outline].map(splitUtf8);
     ids.forEach((id, i) => {
       const n = (k: number): number => s.numbers[i * FIELDS + k] ?? 0;
       const skip = SKIPS[n(5)];

@@ -108,12 +108,13 @@ function wordId(text: string, start: number, end: number, h: number): number {
 }
 
 /**
- * `text.slice(start, end)` as a string of its own: V8 makes longer slices views of the whole text,
- * and a table entry (or a stem or term derived from it) would keep every file's text alive.
+ * `text.slice(start, end)` as a one-byte string of its own. A slice of a text with any character
+ * past U+00FF is two-byte in V8 (and a longer one a view keeping the whole text alive); terms
+ * derived from it would stay so, doubling the encoded columns in memory and in the cache file.
+ * Words are ASCII, so Latin-1 round-trips them exactly.
  */
 function ownCopy(text: string, start: number, end: number): string {
-  const w = text.slice(start, end);
-  return end - start < 13 ? w : Buffer.from(w, "latin1").toString("latin1");
+  return Buffer.from(text.slice(start, end), "latin1").toString("latin1");
 }
 
 /** Splits and stems word `id` into `pool` once. */

@@ -47,6 +47,33 @@ export function identifierTerms(identifier: string): readonly string[] {
   return terms;
 }
 
+/** Words of `identifierTerms`' memo carried to the next process at most. */
+const MAX_SAVED_WORDS = 100_000;
+
+/**
+ * `identifierTerms`' memo as text, a line per word ("word term term"), for the facts cache to
+ * carry to the next process: splitting and stemming the words of every path again was a third of
+ * a warm pack's ranking. Changing the splitting or the stemmer must change the cache's version.
+ */
+export function savedIdentifierTerms(): string {
+  const lines: string[] = [];
+  for (const [word, terms] of wordTerms) {
+    if (lines.length >= MAX_SAVED_WORDS) break;
+    lines.push(terms.length > 0 ? `${word} ${terms.join(" ")}` : word);
+  }
+  return lines.join("\n");
+}
+
+/** Fills `identifierTerms`' memo from `savedIdentifierTerms`' text. */
+export function loadIdentifierTerms(saved: string): void {
+  if (saved.length === 0) return;
+  for (const line of saved.split("\n")) {
+    const fields = line.split(" ");
+    const word = fields[0];
+    if (word !== undefined && word.length > 0 && !wordTerms.has(word)) wordTerms.set(word, fields.slice(1));
+  }
+}
+
 /** `identifierTerms` without its memo, for callers that keep their own (see term-table.ts). */
 export function splitIdentifier(identifier: string): string[] {
   const parts = identifier.match(PARTS) ?? [];
@@ -113,9 +140,17 @@ export function encodeCounts(counts: ReadonlyMap<string, number>): string {
   return out;
 }
 
+// The needle of the last term looked up: BM25 asks for one term across every file in turn.
+let lastTerm = "";
+let lastNeedle = " :";
+
 /** The count of `term` in an `encodeCounts` string (0 when absent). */
 export function countIn(encoded: string, term: string): number {
-  const at = encoded.indexOf(` ${term}:`);
+  if (term !== lastTerm) {
+    lastTerm = term;
+    lastNeedle = ` ${term}:`;
+  }
+  const at = encoded.indexOf(lastNeedle);
   if (at < 0) return 0;
   let n = 0;
   for (let i = at + term.length + 2; i < encoded.length; i++) {
