@@ -166,13 +166,13 @@ interface StoredData {
   body: string;
   defTerms: string;
   /**
-   * UTF-8, separated by SEP. Names, specifiers and outlines come from texts that may hold any
-   * character: as strings these columns were two-byte (twice the size to read and copy) and every
-   * blob's field with them; decoded per blob, an ASCII field is a one-byte string.
+   * `utf8Column`s. Names, specifiers and outlines come from texts that may hold any character:
+   * as plain strings these columns were two-byte (twice the bytes to read and copy), and so was
+   * every field split from them.
    */
-  defs: Uint8Array;
-  imports: Uint8Array;
-  outline: Uint8Array;
+  defs: string;
+  imports: string;
+  outline: string;
   /** The split and stemmed words of paths and tasks (`savedIdentifierTerms`). */
   words: string;
   stats: CacheData["stats"];
@@ -186,17 +186,16 @@ const SKIPS = ["binary", "lockfile", "minified", "vendored", "too-large"] as con
 const SEP = "\u0001";
 const FIELDS = 6;
 
-/** The fields of a UTF-8 column, each decoded on its own. */
-function splitUtf8(column: Uint8Array): string[] {
-  const buf = Buffer.from(column.buffer, column.byteOffset, column.byteLength);
-  const out: string[] = [];
-  let start = 0;
-  for (;;) {
-    const end = buf.indexOf(1, start);
-    out.push(buf.toString("utf8", start, end < 0 ? buf.length : end));
-    if (end < 0) return out;
-    start = end + 1;
-  }
+const NON_ASCII = /[\x80-\xff]/;
+
+/** `fields` joined as UTF-8 bytes, a byte a character: a one-byte string whatever they hold. */
+function utf8Column(fields: readonly string[]): string {
+  return Buffer.from(fields.join(SEP), "utf8").toString("latin1");
+}
+
+/** The fields of a `utf8Column`; only those with non-ASCII text need decoding. */
+function fromUtf8Column(column: string): string[] {
+  return column.split(SEP).map((f) => (NON_ASCII.test(f) ? Buffer.from(f, "latin1").toString("utf8") : f));
 }
 
 function toStored(data: CacheData): StoredData {
@@ -218,9 +217,9 @@ function toStored(data: CacheData): StoredData {
     numbers,
     body: cols.body.join(SEP),
     defTerms: cols.defTerms.join(SEP),
-    defs: Buffer.from(cols.defs.join(SEP), "utf8"),
-    imports: Buffer.from(cols.imports.join(SEP), "utf8"),
-    outline: Buffer.from(cols.outline.join(SEP), "utf8"),
+    defs: utf8Column(cols.defs),
+    imports: utf8Column(cols.imports),
+    outline: utf8Column(cols.outline),
     words: savedIdentifierTerms(),
     stats: data.stats,
     texts: data.texts,
@@ -233,7 +232,7 @@ function fromStored(s: StoredData): CacheData {
   if (s.ids.length > 0) {
     const ids = s.ids.split(SEP);
     const [body, defTerms] = [s.body, s.defTerms].map((c) => c.split(SEP));
-    const [defs, imports, outline] = [s.defs, s.imports, s.outline].map(splitUtf8);
+    const [defs, imports, outline] = [s.defs, s.imports, s.outline].map(fromUtf8Column);
     ids.forEach((id, i) => {
       const n = (k: number): number => s.numbers[i * FIELDS + k] ?? 0;
       const skip = SKIPS[n(5)];

@@ -1,9 +1,9 @@
 /**
  * Read-only listings of the repository's files. `listFiles` for people (paths only); the context
- * engine's `listRepoFiles` with blob ids and dirty flags through plain `git` and execa: its output
- * runs to hundreds of KB on a large repo, and the caller's AbortSignal must reach the process.
+ * engine's `listRepoFiles` with blob ids and dirty flags through plain `git` (node's execFile): its
+ * output runs to hundreds of KB on a large repo, and the caller's AbortSignal must reach the process.
  */
-import { execa } from "execa";
+import { execFile, type ExecFileException } from "node:child_process";
 import { InterruptedError, RepoError } from "../errors.js";
 import { openRepo } from "./repo.js";
 
@@ -71,10 +71,17 @@ export async function listRepoFiles(root: string, signal?: AbortSignal): Promise
 
 /** Runs a read-only git command in `root`; a failure is a one-line `RepoError`, an abort `InterruptedError`. */
 export async function readGit(root: string, args: string[], signal?: AbortSignal): Promise<string> {
-  const result = await execa("git", args, { cwd: root, reject: false, stripFinalNewline: false, cancelSignal: signal, encoding: "utf8" });
+  // Node's own execFile rather than execa: half the CPU time per call, and a warm pack makes two.
+  const result = await new Promise<{ error: ExecFileException | null; stdout: string; stderr: string }>((resolve) => {
+    execFile("git", args, { cwd: root, encoding: "utf8", maxBuffer: MAX_OUTPUT, ...(signal ? { signal } : {}) }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
+  });
   if (signal?.aborted) throw new InterruptedError();
-  if (result.exitCode !== 0) {
-    throw new RepoError(`git ${args[0] ?? ""} failed: ${String(result.stderr).split("\n")[0] ?? ""}`);
+  if (result.error !== null) {
+    const why = result.stderr.split("\n")[0] || result.error.message.split("\n")[0] || "";
+    throw new RepoError(`git ${args[0] ?? ""} failed: ${why}`);
   }
-  return String(result.stdout);
+  return result.stdout;
 }
+
+/** Most bytes of output read from one git command (listings of huge repositories run to MBs). */
+const MAX_OUTPUT = 1 << 30;

@@ -69,11 +69,16 @@ export function buildImportGraph(files: readonly { path: string; imports: string
   const bySuffix = suffixIndex(set);
   const imports = new Map<string, string[]>();
   const importers = new Map<string, string[]>();
+  // An alias resolves the same from every file, and its lookup filters lists of candidates: cline
+  // imports 355 distinct aliases 2,320 times.
+  const aliases = new Map<string, string | undefined>();
   for (const f of files) {
     if (f.imports.length === 0) continue;
     const out = new Set<string>();
     for (const spec of f.imports.split(" ")) {
-      const target = resolveImport(f.path, spec, set, bySuffix);
+      const alias = spec.startsWith("@/") || spec.startsWith("~/");
+      const target = alias && aliases.has(spec) ? aliases.get(spec) : resolveImport(f.path, spec, set, bySuffix);
+      if (alias) aliases.set(spec, target);
       if (target !== undefined && target !== f.path) out.add(target);
     }
     if (out.size === 0) continue;
