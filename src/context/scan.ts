@@ -56,13 +56,14 @@ export function scanFiles(root: string, files: readonly RepoFile[], cache: Facts
       out.push({ ...base, skip: byPath }); // decided by name: not even a stat (vendored trees are huge)
       continue;
     }
-    const full = path.join(root, file.path);
+    // Joined only when the file is stat'ed or read: a warm scan of a clean checkout does neither.
+    const full = (): string => path.join(root, file.path);
     let hash = file.hash;
     let stat: { size: number; mtimeMs: number; ino: number } | undefined;
     if (hash === undefined) {
       let st;
       try {
-        st = lstatSync(full);
+        st = lstatSync(full());
       } catch {
         continue; // vanished since git listed it
       }
@@ -80,7 +81,7 @@ export function scanFiles(root: string, files: readonly RepoFile[], cache: Facts
     if (facts === undefined || hash === undefined || refresh) {
       let bytes: Uint8Array;
       try {
-        bytes = readFileSync(full);
+        bytes = readFileSync(full());
       } catch {
         out.push({ ...base, skip: "binary" }); // unreadable (a directory, permissions): list it only
         continue;
