@@ -4,6 +4,7 @@
  * tree listing. Room left once the map has every outline goes back to full text, best first.
  */
 import { renderMapEntry } from "./map.js";
+import { testPartners } from "./rank/graph.js";
 import type { RankTier } from "./rank/rank.js";
 import { estimateTokens } from "./tokens.js";
 import { MAX_TREE_LEVEL, TreeListing } from "./tree.js";
@@ -47,6 +48,11 @@ export interface GradeOptions {
    * Default 0.
    */
   sizePenalty?: number;
+  /**
+   * A file in full brings its test (or the module a test tests) into full text right after it,
+   * when it fits and the ranking saw anything in it: commits change the two together. Default true.
+   */
+  pairTests?: boolean;
 }
 
 /** Most of the budget the listing of files not shown may take before it is compacted further. */
@@ -85,11 +91,21 @@ export function chooseGrades(opts: GradeOptions): Grade[] {
     return (r.tier === "named" ? 1e9 : r.score) / Math.max(1, r.fullTokens) ** alpha;
   };
   if (alpha > 0) confident.sort((a, b) => worth(b) - worth(a) || a - b);
-  for (const rank of confident) {
+  const partners = opts.pairTests === false ? new Map<string, string[]>() : testPartners(ranked.map((r) => r.path));
+  const rankOf = new Map(ranked.map((r, i) => [r.path, i]));
+  const takeFull = (rank: number): boolean => {
     const r = ranked[rank] as GradeInput;
-    if (used + r.fullTokens > fullRoom) continue;
+    if (grades.has(rank) || used + r.fullTokens > fullRoom) return false;
     grades.set(rank, { path: r.path, role: "full", tier: r.tier, rank, score: r.score, tokens: r.fullTokens });
     used += r.fullTokens;
+    return true;
+  };
+  for (const rank of confident) {
+    if (!takeFull(rank)) continue;
+    for (const p of partners.get((ranked[rank] as GradeInput).path) ?? []) {
+      const pr = rankOf.get(p);
+      if (pr !== undefined && (ranked[pr] as GradeInput).score > 0) takeFull(pr);
+    }
   }
   const mapTokens = new Map<number, number>();
   for (const [rank, r] of ranked.entries()) {
