@@ -4,6 +4,7 @@
  * tree listing. Room left once the map has every outline goes back to full text, best first.
  */
 import { renderMapEntry } from "./map.js";
+import { testPartners } from "./rank/graph.js";
 import type { RankTier } from "./rank/rank.js";
 import { estimateTokens } from "./tokens.js";
 import { MAX_TREE_LEVEL, TreeListing } from "./tree.js";
@@ -39,14 +40,23 @@ export interface GradeOptions {
   allPaths: readonly string[];
   /** Files scoring at least this share of the best score are confident enough for full text. Default 0.2. */
   confidence?: number;
-  /** Most of the room confident full text may take before the map gets its turn. Default 0.75. */
+  /** Most of the room confident full text may take before the map gets its turn. Default 0.85. */
   fullShare?: number;
   /**
-   * Among confident files, full text goes first to score / tokens^sizePenalty (0: by score
-   * alone). A large file must rank clearly higher to take the room of several smaller ones.
-   * Default 0.
+   * Among confident files, full text goes first to the most value per token:
+   * (score / best score)^sharpness / tokens^sizePenalty. A steep `sharpness` keeps the order of
+   * clearly ranked files; a mild `sizePenalty` lets two likely files share the room one large,
+   * barely better one would take (larger files change more often, so the penalty stays mild).
+   * Defaults 4 and 0.3 (tuned on cline's dev cases; 0 penalty: by score alone).
    */
+  sharpness?: number;
   sizePenalty?: number;
+  /**
+   * A file in full brings its test (or the module a test tests) into full text right after it,
+   * when it fits and scores at least this share of the file's score: commits change the two
+   * together. Default 0.5 (Infinity: never).
+   */
+  pairFloor?: number;
 }
 
 /** Most of the budget the listing of files not shown may take before it is compacted further. */
@@ -72,24 +82,36 @@ export function chooseGrades(opts: GradeOptions): Grade[] {
   });
   const top = ranked.find((r) => r.tier !== "target")?.score ?? 0;
   const floor = top * (opts.confidence ?? 0.2);
-  const fullRoom = room * (opts.fullShare ?? 0.75);
+  const fullRoom = room * (opts.fullShare ?? 0.85);
   const confident: number[] = [];
   for (const [rank, r] of ranked.entries()) {
     if (r.tier === "target") continue;
     if (r.tier === "ranked" && (r.score <= 0 || r.score < floor)) break;
     confident.push(rank);
   }
-  const alpha = opts.sizePenalty ?? 0;
+  const alpha = opts.sizePenalty ?? 0.3;
+  const sharpness = opts.sharpness ?? 4;
   const worth = (rank: number): number => {
     const r = ranked[rank] as GradeInput;
-    return (r.tier === "named" ? 1e9 : r.score) / Math.max(1, r.fullTokens) ** alpha;
+    return (r.tier === "named" ? 1e9 : (r.score / Math.max(top, 1e-9)) ** sharpness) / Math.max(1, r.fullTokens) ** alpha;
   };
   if (alpha > 0) confident.sort((a, b) => worth(b) - worth(a) || a - b);
-  for (const rank of confident) {
+  const pairFloor = opts.pairFloor ?? 0.5;
+  const partners = Number.isFinite(pairFloor) ? testPartners(ranked.map((r) => r.path)) : new Map<string, string[]>();
+  const rankOf = new Map(ranked.map((r, i) => [r.path, i]));
+  const takeFull = (rank: number): boolean => {
     const r = ranked[rank] as GradeInput;
-    if (used + r.fullTokens > fullRoom) continue;
+    if (grades.has(rank) || used + r.fullTokens > fullRoom) return false;
     grades.set(rank, { path: r.path, role: "full", tier: r.tier, rank, score: r.score, tokens: r.fullTokens });
     used += r.fullTokens;
+    return true;
+  };
+  for (const rank of confident) {
+    if (!takeFull(rank)) continue;
+    for (const p of partners.get((ranked[rank] as GradeInput).path) ?? []) {
+      const pr = rankOf.get(p);
+      if (pr !== undefined && (ranked[pr] as GradeInput).score >= pairFloor * (ranked[rank] as GradeInput).score) takeFull(pr);
+    }
   }
   const mapTokens = new Map<number, number>();
   for (const [rank, r] of ranked.entries()) {

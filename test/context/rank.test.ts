@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { textFacts } from "../../src/context/facts.js";
-import { DEFAULT_WEIGHTS, rankFiles, type RankOptions, type RankWeights } from "../../src/context/rank/rank.js";
+import { commitScope, DEFAULT_WEIGHTS, rankFiles, type RankOptions, type RankWeights } from "../../src/context/rank/rank.js";
 
 /** Ranks in-memory files (path → text) for `task`; returns paths best first. */
 function rank(files: Record<string, string>, task: string, extra: Partial<RankOptions> = {}): string[] {
@@ -104,6 +104,19 @@ describe("rankFiles signals", () => {
     const history = [["src/c-recent.ts", "src/b-theme.ts"]];
     expect(rank(files, "theme colors", { history })).toEqual(["src/b-theme.ts", "src/a-theme.ts", "src/c-recent.ts"]);
     expect(rankWithout("recency", files, "theme colors", { history }).slice(0, 2)).toEqual(["src/a-theme.ts", "src/b-theme.ts"]);
+  });
+
+  it("commit scope: 'fix(cli): …' prefers files under a cli folder", () => {
+    const files: Record<string, string> = {
+      "apps/cli/src/chat-entry.tsx": "export function ChatEntry() { return renderMarkdown(text); }\n",
+      "apps/web/src/chat-entry.tsx": "export function ChatEntry() { return renderMarkdown(markdown); }\n",
+    };
+    for (let i = 0; i < 4; i++) files[`apps/cli/src/f${i}.ts`] = files[`apps/web/src/f${i}.ts`] = filler(3);
+    const task = "fix(cli): stop markdown from flashing";
+    expect(rank(files, task)[0]).toBe("apps/cli/src/chat-entry.tsx");
+    expect(rankWithout("scope", files, task)[0]).toBe("apps/web/src/chat-entry.tsx");
+    expect(commitScope("feat(llms)!: x")).toBe("llms");
+    expect(commitScope("fix the cli(s): x")).toBeUndefined();
   });
 
   it("targets come first in the order given, whatever the task says", () => {

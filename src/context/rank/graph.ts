@@ -99,6 +99,48 @@ export function testedName(file: string): string | undefined {
   return m?.[1];
 }
 
+/**
+ * Test ↔ module pairs (`x.test.ts` ↔ `x.ts`, `__tests__/x.spec.tsx` ↔ `x.tsx`) in the same part
+ * of the tree (see `nearPaths`): each path with a partner → its partners.
+ */
+export function testPartners(paths: Iterable<string>): Map<string, string[]> {
+  const byModule = new Map<string, string[]>();
+  const tests: [string, string][] = [];
+  for (const p of paths) {
+    const tested = testedName(p);
+    if (tested !== undefined) tests.push([p, tested]);
+    else {
+      const key = moduleName(p);
+      const list = byModule.get(key);
+      if (list === undefined) byModule.set(key, [p]);
+      else list.push(p);
+    }
+  }
+  const out = new Map<string, string[]>();
+  const link = (a: string, b: string): void => {
+    const list = out.get(a);
+    if (list === undefined) out.set(a, [b]);
+    else list.push(b);
+  };
+  for (const [test, tested] of tests) {
+    for (const m of byModule.get(tested) ?? []) {
+      if (!nearPaths(test, m)) continue;
+      link(test, m);
+      link(m, test);
+    }
+  }
+  return out;
+}
+
+/** Two paths in the same part of the tree: they share all but the last two folders of the shallower. */
+export function nearPaths(a: string, b: string): boolean {
+  const da = a.split("/").slice(0, -1);
+  const db = b.split("/").slice(0, -1);
+  let common = 0;
+  while (common < da.length && common < db.length && da[common] === db[common]) common++;
+  return common >= Math.min(da.length, db.length) - 2;
+}
+
 /** "a/b/x.test.ts" → "x"; "a/x.ts" → "x" (the name before the first dot). */
 export function moduleName(file: string): string {
   const base = file.slice(file.lastIndexOf("/") + 1);
