@@ -2,7 +2,8 @@
  * The context engine's cache on disk: facts per git blob id (model-independent: words, outline,
  * estimated tokens), for files git does not vouch for (modified, untracked) their stat so
  * unchanged ones are neither read nor hashed, exact token counts of whole packed texts per
- * tokenizer, and the parsed history per HEAD. One file under `<cache>/spark/packer/` (V8's
+ * tokenizer, the parsed history per HEAD, and the ranking's memos of path terms and resolved import
+ * graphs (`path-columns.ts`, `graph.ts`). One file under `<cache>/spark/packer/` (V8's
  * serialization format), written atomically; the last writer wins. A process keeps what it loaded, so a second pack in
  * the TUI or `spark serve` does not read the file again.
  */
@@ -12,6 +13,8 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { BlobFacts } from "./facts.js";
+import { loadImportGraphs, savedImportGraphs } from "./rank/graph.js";
+import { loadPathColumns, pathColumnCount, savedPathColumns, type SavedPathColumns } from "./rank/path-columns.js";
 import { loadIdentifierTerms, savedIdentifierTerms } from "./terms.js";
 
 /** `[hash, size, mtimeMs, ino]` of a file validated by stat. */
@@ -26,9 +29,11 @@ interface CacheData {
   texts: [string, number][];
   /** repo root → [HEAD, commits' files] */
   history: Record<string, [string, string[][]]>;
+  /** What the file holds of the ranking's memos: graph keys, and how many path columns. */
+  memos: { graphs: string[]; paths: number };
 }
 
-const VERSION = 7;
+const VERSION = 8;
 /** Packed texts whose exact counts are kept. */
 const MAX_TEXTS = 64;
 // V8's serializer, with the facts of all blobs in a few long strings (columns) rather than
@@ -53,7 +58,7 @@ export class FactsCache {
 
   /** Opens (or starts) the cache in `dir`; `dir` undefined keeps it in memory only. */
   static async open(dir: string | undefined): Promise<FactsCache> {
-    const empty = (): CacheData => ({ version: VERSION, blobs: {}, stats: {}, texts: [], history: {} });
+    const empty = (): CacheData => ({ version: VERSION, blobs: {}, stats: {}, texts: [], history: {}, memos: { graphs: [], paths: 0 } });
     if (dir === undefined) return new FactsCache(undefined, empty());
     const file = path.join(dir, FILE);
     const held = loaded.get(file);
@@ -65,6 +70,8 @@ export class FactsCache {
       if (parsed.version === VERSION) {
         data = fromStored(parsed);
         loadIdentifierTerms(parsed.words);
+        loadPathColumns(parsed.pathColumns);
+        loadImportGraphs(parsed.graphs);
       }
     } catch {
       // missing or unreadable: start over, it is only a cache
@@ -137,6 +144,10 @@ export class FactsCache {
         }
       }
     }
+    // The ranking's memos grew (a new path, a changed import graph) even when no facts did.
+    const graphs = savedImportGraphs();
+    const newest = graphs[graphs.length - 1]?.[0];
+    if ((newest !== undefined && !this.data.memos.graphs.includes(newest)) || pathColumnCount() > this.data.memos.paths) this.dirty = true;
     if (!this.dirty || this.file === undefined) return;
     // Blobs of other checkouts stay: switching branches should not make the next pack cold.
     // Only when the cache grows past a bound are blobs outside this checkout dropped.
@@ -148,10 +159,16 @@ export class FactsCache {
     }
     await mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, serialize(toStored(this.data)));
+    const stored = toStored(this.data);
+    await writeFile(tmp, serialize(stored));
     await rename(tmp, this.file);
     this.dirty = false;
+    this.data.memos = memosOf(stored);
   }
+}
+
+function memosOf(s: Pick<StoredData, "graphs" | "pathColumns">): CacheData["memos"] {
+  return { graphs: s.graphs.map(([k]) => k), paths: s.pathColumns.lengths.length / 2 };
 }
 
 /** Blobs kept before those outside the current checkout are dropped. */
@@ -175,6 +192,10 @@ interface StoredData {
   outline: string;
   /** The split and stemmed words of paths and tasks (`savedIdentifierTerms`). */
   words: string;
+  /** `savedPathColumns`. */
+  pathColumns: SavedPathColumns;
+  /** `savedImportGraphs`. */
+  graphs: [string, string][];
   stats: CacheData["stats"];
   texts: CacheData["texts"];
   history: CacheData["history"];
@@ -221,6 +242,8 @@ function toStored(data: CacheData): StoredData {
     imports: utf8Column(cols.imports),
     outline: utf8Column(cols.outline),
     words: savedIdentifierTerms(),
+    pathColumns: savedPathColumns(),
+    graphs: savedImportGraphs(),
     stats: data.stats,
     texts: data.texts,
     history: data.history,
@@ -251,5 +274,5 @@ function fromStored(s: StoredData): CacheData {
       };
     });
   }
-  return { version: VERSION, blobs, stats: s.stats, texts: s.texts, history: s.history };
+  return { version: VERSION, blobs, stats: s.stats, texts: s.texts, history: s.history, memos: memosOf(s) };
 }

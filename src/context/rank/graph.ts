@@ -2,7 +2,10 @@
  * The import graph: which repository files a file imports (relative specifiers, `@/` and `~/`
  * aliases, Python relative modules), resolved against the listed files, and the reverse edges.
  * Test files pair with the module they test (`x.test.ts` ↔ `x.ts`) even without an import.
+ * Resolved graphs are memoized by their inputs (every path and its specifiers) and carried to the
+ * next process by the facts cache: resolving a large repository's imports was a sixth of a warm pack.
  */
+import { createHash } from "node:crypto";
 
 const EXTENSIONS = ["", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".vue", ".svelte", ".py", ".json", ".css", ".scss"];
 const INDEXES = ["/index.ts", "/index.tsx", "/index.js", "/index.jsx", "/index.mjs", "/__init__.py", "/mod.rs"];
@@ -63,8 +66,73 @@ function bySuffixLookup(rest: string, bySuffix: ReadonlyMap<string, string[]>): 
   return index?.length === 1 ? index[0] : undefined;
 }
 
-/** Builds the graph from each file's import specifiers. */
+/** Graphs kept in the memo (and saved): a few checkouts or branches of the same repository. */
+const MAX_GRAPHS = 4;
+/** Inputs' hash → edges: a line per importing file, "i j k" (it imports files j and k), in file order. */
+const graphs = new Map<string, string>();
+
+/** Builds the graph from each file's import specifiers (from the memo when the inputs are known). */
 export function buildImportGraph(files: readonly { path: string; imports: string }[]): ImportGraph {
+  const hash = createHash("sha1");
+  for (const f of files) hash.update(f.path).update("\0").update(f.imports).update("\n");
+  const key = hash.digest("hex");
+  const saved = graphs.get(key);
+  if (saved !== undefined) {
+    graphs.delete(key);
+    graphs.set(key, saved);
+    return fromEdges(files, saved);
+  }
+  const graph = resolveGraph(files);
+  const edges = toEdges(files, graph);
+  if (edges !== undefined) {
+    graphs.set(key, edges);
+    for (const old of graphs.keys()) if (graphs.size > MAX_GRAPHS) graphs.delete(old);
+  }
+  return graph;
+}
+
+/** The memo, newest last, for the facts cache to save. */
+export function savedImportGraphs(): [string, string][] {
+  return [...graphs];
+}
+
+/** Fills the memo from `savedImportGraphs`' result. */
+export function loadImportGraphs(saved: readonly [string, string][]): void {
+  for (const [key, edges] of saved) if (!graphs.has(key)) graphs.set(key, edges);
+}
+
+/** `graph`'s edges by file index; undefined when a path is listed twice (indexes would be ambiguous). */
+function toEdges(files: readonly { path: string }[], graph: ImportGraph): string | undefined {
+  const index = new Map(files.map((f, i) => [f.path, i]));
+  if (index.size !== files.length) return undefined;
+  const lines: string[] = [];
+  for (const [from, targets] of graph.imports) lines.push([from, ...targets].map((p) => index.get(p) ?? -1).join(" "));
+  return lines.join("\n");
+}
+
+/** The graph `toEdges` wrote, in the same order (importers listed as `resolveGraph` lists them). */
+function fromEdges(files: readonly { path: string }[], edges: string): ImportGraph {
+  const imports = new Map<string, string[]>();
+  const importers = new Map<string, string[]>();
+  if (edges.length === 0) return { imports, importers };
+  const at = (i: string): string => files[Number(i)]?.path ?? "";
+  for (const line of edges.split("\n")) {
+    const ids = line.split(" ");
+    const from = at(ids[0] ?? "");
+    const out: string[] = [];
+    for (let k = 1; k < ids.length; k++) out.push(at(ids[k] ?? ""));
+    imports.set(from, out);
+    for (const t of out) {
+      const list = importers.get(t);
+      if (list === undefined) importers.set(t, [from]);
+      else list.push(from);
+    }
+  }
+  return { imports, importers };
+}
+
+/** Resolves every file's specifiers against the listed files. */
+function resolveGraph(files: readonly { path: string; imports: string }[]): ImportGraph {
   const set = new Set(files.map((f) => f.path));
   const bySuffix = suffixIndex(set);
   const imports = new Map<string, string[]>();

@@ -8,11 +8,12 @@
  * - recency as a prior that scales a score, never a tier of its own.
  */
 import type { BlobFacts } from "../facts.js";
-import { countIn, encodeCounts, pathTerms, queryTerms } from "../terms.js";
+import { countIn, queryTerms } from "../terms.js";
 import { addBm25, type FieldColumn } from "./bm25.js";
 import { buildImportGraph, testPartners, type ImportGraph } from "./graph.js";
 import { coChanged, recencyPrior } from "./history.js";
 import { filesNamedInTask } from "./named.js";
+import { pathColumn } from "./path-columns.js";
 
 /** One file to rank. */
 export interface RankInput {
@@ -88,7 +89,6 @@ export interface Ranked {
 }
 
 const TIER_ORDER: Record<RankTier, number> = { target: 0, named: 1, ranked: 2 };
-const pathColumns = new Map<string, { name: string; nameLength: number; dir: string; dirLength: number }>();
 
 /** Ranks `files`; every input file appears once, best first (ties by path). */
 export function rankFiles(files: readonly RankInput[], opts: RankOptions): Ranked[] {
@@ -190,23 +190,6 @@ function spreadImports(extra: Float64Array, index: ReadonlyMap<string, number>, 
 function spreadTests(extra: Float64Array, files: readonly RankInput[], index: ReadonlyMap<string, number>, seeds: ReadonlyMap<string, number>, share: number): void {
   const partners = testPartners(files.map((f) => f.path));
   for (const [seed, s] of seeds) for (const p of partners.get(seed) ?? []) bump(extra, index, p, s * share);
-}
-
-function pathColumn(file: string): { name: string; nameLength: number; dir: string; dirLength: number } {
-  let c = pathColumns.get(file);
-  if (c === undefined) {
-    const t = pathTerms(file);
-    c = { name: encodeCounts(t.name), nameLength: sum(t.name), dir: encodeCounts(t.dir), dirLength: sum(t.dir) };
-    if (pathColumns.size > 100_000) pathColumns.clear();
-    pathColumns.set(file, c);
-  }
-  return c;
-}
-
-function sum(m: ReadonlyMap<string, number>): number {
-  let s = 0;
-  for (const v of m.values()) s += v;
-  return s;
 }
 
 function termTotal(encoded: string): number {
