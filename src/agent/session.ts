@@ -20,6 +20,7 @@ import type { PackedSplit } from "./events.js";
 import { firstAnswerBudget, FIRST_ANSWER_PREFILL_SECONDS, measuredPrefillTps, recordPrefill } from "./first-budget.js";
 import { firstMessages, SYSTEM_PROMPT, taskText } from "./prompt.js";
 import { contextFull, runRounds, type ApproveCommand, type Decide, type TurnOutcome } from "./turn.js";
+import { defaultOutputReserve } from "./output-reserve.js";
 
 /** Options of an agent session. Defaults suit `spark run`. */
 export interface AgentOptions {
@@ -91,10 +92,7 @@ const PER_MESSAGE_MARGIN = 8;
 /** Least room left for a reply before the conversation counts as full. */
 const MIN_REPLY_TOKENS = 256;
 
-/** Default output reserve for a context of `contextSize` tokens. */
-export function defaultOutputReserve(contextSize: number): number {
-  return Math.max(1024, Math.min(16384, Math.round(contextSize / 8)));
-}
+export { defaultOutputReserve };
 
 interface Prepared {
   format: FormatName;

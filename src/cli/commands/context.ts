@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import path from "node:path";
 import { formatContextReport, previewContext } from "../../agent/context-preview.js";
-import { defaultOutputReserve } from "../../agent/session.js";
+import { defaultOutputReserve } from "../../agent/output-reserve.js";
 import { findRepoRoot } from "../../git/index.js";
 import { cacheDir } from "../../paths.js";
 import { positiveInt } from "../common-options.js";
