@@ -58,6 +58,30 @@ export interface BackendInfo {
   contextSize: number;
 }
 
+/**
+ * A prompt prefix to prefill in the background (`Backend.warm`), so that a later request whose
+ * prompt continues it finds its tokens cached.
+ */
+export interface WarmRequest {
+  /**
+   * The prefix as messages. The last one is left open (no end-of-message, no assistant header):
+   * a later prompt whose last-but-some message continues its text shares every warmed token.
+   */
+  messages: readonly ChatMessage[];
+  /** Stops warming (within one prefill chunk). */
+  signal?: AbortSignal;
+}
+
+/** How far a warm got. */
+export interface WarmResult {
+  /** Tokens of the prefix. */
+  promptTokens: number;
+  /** Of them, held in the backend's cache now (0 when the backend only accepted the job). */
+  cachedTokens: number;
+  /** Whether the whole prefix is cached (false: a generation, the signal or an error stopped it). */
+  complete: boolean;
+}
+
 /** Generation backend. */
 export interface Backend {
   readonly info: BackendInfo;
@@ -65,6 +89,12 @@ export interface Backend {
   countTokens(text: string): Promise<number>;
   /** Streams the answer; throws an AbortError when `signal` fires. */
   generate(request: GenerateRequest): AsyncGenerator<GenerateChunk, void, undefined>;
+  /**
+   * Prefills a prompt prefix at low priority (optional: backends without it never warm). A
+   * `generate` arriving meanwhile waits at most one prefill chunk: warming stops and resolves
+   * with what it got. Never rejects for warming's own failures (they resolve incomplete).
+   */
+  warm?(request: WarmRequest): Promise<WarmResult>;
   close(): Promise<void>;
 }
 

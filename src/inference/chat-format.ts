@@ -26,3 +26,20 @@ export function chatPromptTokens(model: LlamaModel, messages: readonly ChatMessa
   const { contextText } = wrapper.generateContextState({ chatHistory: history });
   return contextText.tokenize(model.tokenizer);
 }
+
+/**
+ * Prompt tokens for `messages` with the last message left open: no end-of-message and no
+ * assistant header, so a prompt whose message continues the text starts with these tokens. Works
+ * for any template: the prompts of two different continuations agree exactly up to the open end
+ * (a token the tokenizer would merge across the end is left out).
+ */
+export function openPromptTokens(model: LlamaModel, messages: readonly ChatMessage[]): Token[] {
+  const last = messages[messages.length - 1];
+  if (last === undefined) return [];
+  const head = messages.slice(0, -1);
+  const a = chatPromptTokens(model, [...head, { ...last, content: `${last.content}\u0001` }]);
+  const b = chatPromptTokens(model, [...head, { ...last, content: `${last.content}\u0002` }]);
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return a.slice(0, n);
+}

@@ -14,6 +14,8 @@ import { PromptLookupDrafter } from "./prompt-lookup.js";
 import { lineBreaksOf, Speculator, type LineBreakTest } from "./speculation.js";
 import { FixedStepCost, OnlineStepCost, type StepCost, type StepCostModel } from "./step-cost.js";
 import { threadsCacheFile, tunedThreads } from "./thread-tuning.js";
+import type { WarmResult } from "./backend.js";
+import { prefillWarm, WarmPriority, type EngineWarmRequest } from "./warm-prefill.js";
 import { describeKvTypes, planWafer, ropeOverrides, type WaferPlan } from "./wafer-plan.js";
 
 /** How to open the engine. */
@@ -86,6 +88,8 @@ export class LocalEngine {
   private readonly busy: Promise<void>[];
   /** What a step costs on each sequence, measured across its requests (depth and load drift). */
   private readonly stepCosts: OnlineStepCost[];
+  /** Generations pre-empt warms (src/inference/warm-prefill.ts). */
+  private readonly priority = new WarmPriority();
 
   private constructor(
     readonly llama: Llama,
@@ -188,15 +192,55 @@ export class LocalEngine {
     const index = request.sequence ?? 0;
     const sequence = this.sequences[index];
     if (!sequence) throw new ModelError(`no KV sequence ${index} (the engine has ${this.sequences.length})`);
+    const ended = this.priority.generationStarts(index);
+    try {
+      const release = await this.lock(index);
+      try {
+        yield* this.generateOn(sequence, request);
+      } finally {
+        release();
+      }
+    } finally {
+      ended();
+    }
+  }
+
+  /**
+   * Prefills a prompt prefix into a sequence at the lowest priority (see warm-prefill.ts): a
+   * generation on that sequence stops it within one chunk, one on another pauses it. Resolves
+   * with how far it got; throws only what llama.cpp throws.
+   */
+  async warm(request: EngineWarmRequest): Promise<WarmResult> {
+    const index = request.sequence ?? 0;
+    const sequence = this.sequences[index];
+    const prompt = request.prompt;
+    if (!sequence || prompt.length === 0 || prompt.length >= this.plan.contextSize) return { promptTokens: prompt.length, cachedTokens: 0, complete: false };
+    const warm = this.priority.warmStarts(index, request.signal);
+    try {
+      const release = await this.lock(index);
+      try {
+        if (!warm.signal.aborted) await this.restorePrefix(sequence, prompt);
+        return await prefillWarm(sequence, prompt, {
+          signal: warm.signal,
+          idle: () => this.priority.idle(warm.signal),
+          chunk: request.chunk,
+          onChunk: request.onChunk,
+        });
+      } finally {
+        release();
+      }
+    } finally {
+      warm.end();
+    }
+  }
+
+  /** Waits for the sequence's earlier work; resolves with the function that lets the next in. */
+  private async lock(index: number): Promise<() => void> {
     const previous = this.busy[index] ?? Promise.resolve();
     let release = (): void => undefined;
     this.busy[index] = new Promise<void>((resolve) => (release = resolve));
     await previous;
-    try {
-      yield* this.generateOn(sequence, request);
-    } finally {
-      release();
-    }
+    return release;
   }
 
   private async *generateOn(sequence: LlamaContextSequence, request: EngineRequest): AsyncGenerator<DecodeEvent, void, undefined> {

@@ -7,7 +7,7 @@
 import type { Backend } from "./backend.js";
 import type { HttpBackendOptions } from "./http-backend.js";
 
-export type { Backend, BackendInfo, ChatMessage, GenerateChunk, GenerateRequest, GenerationStats } from "./backend.js";
+export type { Backend, BackendInfo, ChatMessage, GenerateChunk, GenerateRequest, GenerationStats, WarmRequest, WarmResult } from "./backend.js";
 export { emptyStats } from "./backend.js";
 export type { DecodeEvent } from "./decode-loop.js";
 export type { LocalEngine, EngineOptions, EngineRequest } from "./engine.js";

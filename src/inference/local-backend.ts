@@ -1,7 +1,8 @@
-import type { Backend, BackendInfo, GenerateChunk, GenerateRequest } from "./backend.js";
-import { chatPromptTokens } from "./chat-format.js";
+import type { Backend, BackendInfo, GenerateChunk, GenerateRequest, WarmRequest, WarmResult } from "./backend.js";
+import { chatPromptTokens, openPromptTokens } from "./chat-format.js";
 import type { LocalEngine } from "./engine.js";
 import { ForcedReplies } from "./forced-reply.js";
+import { debugNote } from "../debug-note.js";
 
 /** The in-process engine behind the Backend interface. */
 export class LocalBackend implements Backend {
@@ -49,6 +50,19 @@ export class LocalBackend implements Backend {
       onPrefillProgress: this.onPrefillProgress,
     })) {
       yield event;
+    }
+  }
+
+  async warm(request: WarmRequest): Promise<WarmResult> {
+    let promptTokens = 0;
+    try {
+      const prompt = openPromptTokens(this.engine.model, request.messages);
+      promptTokens = prompt.length;
+      return await this.engine.warm({ prompt, sequence: this.sequence, signal: request.signal });
+    } catch (err) {
+      // Warming is a bonus: a failure leaves the next request to prefill what it needs.
+      debugNote("warming failed", err);
+      return { promptTokens, cachedTokens: 0, complete: false };
     }
   }
 

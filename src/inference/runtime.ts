@@ -4,7 +4,7 @@
  * goes through `./index.js`.
  */
 export { LocalEngine } from "./engine.js";
-export { chatPromptTokens } from "./chat-format.js";
+export { chatPromptTokens, openPromptTokens } from "./chat-format.js";
 export { describeBinding, detectMachine, llamaRuntime } from "./llama-runtime.js";
 export { cachedTuning, threadsCacheFile, type TuningEntry } from "./thread-tuning.js";
 export { LocalBackend } from "./local-backend.js";

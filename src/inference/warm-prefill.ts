@@ -1,0 +1,97 @@
+/**
+ * Background prefill ("warming"): a prompt prefix is evaluated into a KV sequence a chunk at a
+ * time, at the lowest priority. A generation on the same sequence stops it before its next chunk;
+ * a generation on another sequence pauses it until no generation runs. So a real request waits
+ * at most one warm chunk, and what was warmed stays cached for the prompts that continue it.
+ */
+import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import type { WarmResult } from "./backend.js";
+import { eraseFrom } from "./sequence-prefix.js";
+
+/** Tokens per warm chunk: the longest a generation may wait for warming (about 1-3 s on a CPU). */
+export const WARM_CHUNK = 256;
+
+/** One warm on the engine. */
+export interface EngineWarmRequest {
+  prompt: readonly Token[];
+  /** Which KV sequence. Default 0. */
+  sequence?: number;
+  signal?: AbortSignal;
+  /** Tokens per chunk. Default `WARM_CHUNK`. */
+  chunk?: number;
+  /** After each chunk: tokens of the prompt now cached, and its length (tests, progress). */
+  onChunk?: (cached: number, total: number) => void;
+}
+
+/** Who runs on the engine: generations pre-empt warms. */
+export class WarmPriority {
+  private active = 0;
+  private readonly waiters = new Set<() => void>();
+  private readonly warms = new Map<number, AbortController>();
+
+  /** A generation starts on `index` (a warm there stops at its next chunk); call the result when it ends. */
+  generationStarts(index: number): () => void {
+    this.warms.get(index)?.abort();
+    this.active++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.active--;
+      if (this.active > 0) return;
+      for (const wake of this.waiters) wake();
+      this.waiters.clear();
+    };
+  }
+
+  /** A warm starts on `index` (an earlier warm there stops: the newer prefix supersedes it). */
+  warmStarts(index: number, outer: AbortSignal | undefined): { signal: AbortSignal; end(): void } {
+    this.warms.get(index)?.abort();
+    const own = new AbortController();
+    this.warms.set(index, own);
+    return {
+      signal: outer !== undefined ? AbortSignal.any([own.signal, outer]) : own.signal,
+      end: () => {
+        if (this.warms.get(index) === own) this.warms.delete(index);
+      },
+    };
+  }
+
+  /** Resolves once no generation runs (at once when none does), or when `signal` fires. */
+  idle(signal: AbortSignal): Promise<void> {
+    if (this.active === 0 || signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.waiters.delete(done);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      this.waiters.add(done);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+}
+
+/**
+ * Prefills `prompt` into `sequence` from where what it holds diverges; a sequence that already
+ * holds the whole prefix (and perhaps a conversation after it) is left as it is.
+ */
+export async function prefillWarm(
+  sequence: LlamaContextSequence,
+  prompt: readonly Token[],
+  o: { signal: AbortSignal; idle: () => Promise<void>; chunk?: number; onChunk?: (cached: number, total: number) => void },
+): Promise<WarmResult> {
+  const keep = sequence.compareContextTokens([...prompt]).firstDifferentIndex;
+  const chunk = Math.max(1, o.chunk ?? WARM_CHUNK);
+  let at = keep;
+  if (at < prompt.length) await eraseFrom(sequence, keep);
+  while (at < prompt.length) {
+    await o.idle();
+    if (o.signal.aborted) break;
+    const piece = prompt.slice(at, at + chunk);
+    await sequence.evaluateWithoutGeneratingNewTokens(piece);
+    at += piece.length;
+    o.onChunk?.(at, prompt.length);
+  }
+  return { promptTokens: prompt.length, cachedTokens: at, complete: at === prompt.length };
+}
