@@ -70,6 +70,11 @@ export interface WarmRequest {
   messages: readonly ChatMessage[];
   /** Stops warming (within one prefill chunk). */
   signal?: AbortSignal;
+  /**
+   * Resolve as soon as a server took the job (it warms on after this process exits; the result
+   * then says 0 cached). In-process backends ignore it. Default false.
+   */
+  detach?: boolean;
 }
 
 /** How far a warm got. */

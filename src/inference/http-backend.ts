@@ -7,7 +7,8 @@
 import { APIConnectionError, APIError, APIUserAbortError, OpenAI } from "openai";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
 import { abortError, ModelError } from "../errors.js";
-import { emptyStats, type Backend, type BackendInfo, type GenerateChunk, type GenerateRequest, type GenerationStats } from "./backend.js";
+import { debugNote } from "../debug-note.js";
+import { emptyStats, type Backend, type BackendInfo, type GenerateChunk, type GenerateRequest, type GenerationStats, type WarmRequest, type WarmResult } from "./backend.js";
 
 /** Options of `openHttpBackend`. */
 export interface HttpBackendOptions {
@@ -101,6 +102,8 @@ function backendError(err: unknown, baseURL: string, signal: AbortSignal | undef
 
 class HttpBackend implements Backend {
   private tokenizeWorks: boolean | undefined;
+  /** Only a `spark serve` warms (`POST /spark/warm`). */
+  readonly warm?: (request: WarmRequest) => Promise<WarmResult>;
 
   constructor(
     private readonly client: OpenAI,
@@ -110,7 +113,28 @@ class HttpBackend implements Backend {
     private readonly spark: boolean,
     private readonly apiKey: string | undefined,
     private readonly doFetch: typeof fetch,
-  ) {}
+  ) {
+    if (spark) this.warm = (request) => this.serverWarm(request);
+  }
+
+  /** Asks the server to prefill the prefix; never rejects (a failure is a debug note). */
+  private async serverWarm(request: WarmRequest): Promise<WarmResult> {
+    const none: WarmResult = { promptTokens: 0, cachedTokens: 0, complete: false };
+    try {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (this.apiKey !== undefined) headers.authorization = `Bearer ${this.apiKey}`;
+      const body = JSON.stringify({ messages: request.messages, wait: request.detach !== true });
+      const res = await this.doFetch(`${this.baseURL.replace(/\/v\d+$/, "")}/spark/warm`, { method: "POST", headers, body, ...(request.signal ? { signal: request.signal } : {}) });
+      const answer = (await res.json()) as { prompt_tokens?: unknown; cached_tokens?: unknown; complete?: unknown };
+      if (!res.ok) throw new Error(`answered ${res.status}`);
+      const promptTokens = typeof answer.prompt_tokens === "number" ? answer.prompt_tokens : 0;
+      const cachedTokens = typeof answer.cached_tokens === "number" ? answer.cached_tokens : 0;
+      return { promptTokens, cachedTokens, complete: answer.complete === true };
+    } catch (err) {
+      if (!request.signal?.aborted) debugNote("warming failed", err);
+      return none;
+    }
+  }
 
   /** Spark's or llama-server's own count when the server has one, else UTF-8 bytes / 4. */
   async countTokens(text: string): Promise<number> {

@@ -10,6 +10,7 @@ import { handleCompletion } from "./completion-handler.js";
 import { HttpError, sendError, sendJson } from "./http-error.js";
 import type { ModelService } from "./model-service.js";
 import { parseChatRequest, parseCompletionRequest } from "./openai-request.js";
+import { handleWarm } from "./warm-handler.js";
 
 /** Options of `startServer`. */
 export interface ServerOptions {
@@ -91,7 +92,7 @@ export async function startServer(opts: ServerOptions): Promise<SparkServer> {
       if (decodeURIComponent(endpoint.slice("/models/".length)) !== opts.modelName) throw new HttpError(404, "no such model", "not_found_error", "model_not_found");
       return sendJson(res, 200, modelEntry());
     }
-    const post = endpoint === "/chat/completions" || endpoint === "/completions" || path === "/spark/tokenize";
+    const post = endpoint === "/chat/completions" || endpoint === "/completions" || path === "/spark/tokenize" || path === "/spark/warm";
     if (!post) throw new HttpError(404, `no route ${req.method ?? ""} ${path}`, "not_found_error");
     if (req.method !== "POST") throw new HttpError(405, `${path} takes POST`, "invalid_request_error");
     // Requiring JSON makes a browser preflight any cross-site request, which then fails (no CORS).
@@ -102,6 +103,7 @@ export async function startServer(opts: ServerOptions): Promise<SparkServer> {
       if (typeof content !== "string") throw new HttpError(400, "content must be a string");
       return sendJson(res, 200, { count: await opts.service.countTokens(content) });
     }
+    if (path === "/spark/warm") return handleWarm(req, res, body, ctx);
     const request = endpoint === "/chat/completions" ? parseChatRequest(body) : parseCompletionRequest(body);
     await handleCompletion(req, res, request, ctx);
   }
@@ -137,6 +139,7 @@ export async function startServer(opts: ServerOptions): Promise<SparkServer> {
         clearTimeout(timer);
       }
       server.closeAllConnections();
+      await opts.service.stopWarming();
       await closed;
     },
   };

@@ -3,8 +3,9 @@
  * prediction, forced-reply test seam), are routed to a KV sequence and wait their turn there.
  */
 import type { Token } from "node-llama-cpp";
-import { ForcedReplies, type DecodeEvent, type LocalEngine } from "../inference/index.js";
-import { chatPromptTokens } from "../inference/runtime.js";
+import { debugNote } from "../debug-note.js";
+import { ForcedReplies, type ChatMessage, type DecodeEvent, type LocalEngine, type WarmResult } from "../inference/index.js";
+import { chatPromptTokens, openPromptTokens } from "../inference/runtime.js";
 import { HttpError } from "./http-error.js";
 import { countTokensSliced, SLICE_CHARS } from "./sliced-tokenize.js";
 import type { CompletionRequest } from "./openai-request.js";
@@ -52,6 +53,9 @@ export class ModelService {
   private readonly router: SequenceRouter;
   private readonly forced: ForcedReplies | undefined;
   private readonly retryAfterS: number;
+  /** Background warms: stopped and awaited on shutdown, before the engine goes. */
+  private readonly warmStop = new AbortController();
+  private readonly warms = new Set<Promise<WarmResult>>();
 
   constructor(private readonly opts: ModelServiceOptions) {
     const engine = opts.engine;
@@ -117,6 +121,34 @@ export class ModelService {
       const reason = err instanceof Error ? err.message : String(err);
       throw new HttpError(400, `grammar is not valid GBNF (${reason})`, "invalid_request_error", "invalid_grammar");
     }
+  }
+
+  /**
+   * Prefills `messages` (the last one left open) on the sequence a request with this prefix and
+   * `key` would go to, at the lowest priority (a request there stops it within one chunk).
+   * Throws a 400 HttpError when it cannot fit; `done` never rejects.
+   */
+  warm(messages: readonly ChatMessage[], key: string | undefined, signal?: AbortSignal): { route: RouteDecision; promptTokens: number; done: Promise<WarmResult> } {
+    const prompt = openPromptTokens(this.opts.engine.model, messages);
+    if (prompt.length === 0) throw new HttpError(400, "the prefix is empty after tokenization");
+    if (prompt.length >= this.contextSize) {
+      throw new HttpError(400, `the prefix has ${prompt.length} tokens; this server's context is ${this.contextSize}`, "invalid_request_error", "context_length_exceeded");
+    }
+    const route = this.router.route(prompt, key);
+    const stop = signal !== undefined ? AbortSignal.any([this.warmStop.signal, signal]) : this.warmStop.signal;
+    const done = this.opts.engine.warm({ prompt, sequence: route.index, signal: stop }).catch((err: unknown): WarmResult => {
+      debugNote("warming failed", err);
+      return { promptTokens: prompt.length, cachedTokens: 0, complete: false };
+    });
+    this.warms.add(done);
+    void done.finally(() => this.warms.delete(done));
+    return { route, promptTokens: prompt.length, done };
+  }
+
+  /** Stops every warm and waits for them (before the engine is disposed). */
+  async stopWarming(): Promise<void> {
+    this.warmStop.abort();
+    await Promise.all([...this.warms]);
   }
 
   /** Routes `job` to a sequence and takes a place there; throws a 429 HttpError when the queue is full. */

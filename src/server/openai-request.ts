@@ -53,7 +53,8 @@ function contentText(content: unknown, where: string): string {
     .join("");
 }
 
-function parseMessages(raw: unknown): ChatMessage[] {
+/** Chat `messages` in the internal shape; a 400 HttpError names what is wrong. */
+export function parseMessages(raw: unknown): ChatMessage[] {
   if (!Array.isArray(raw) || raw.length === 0) throw bad("messages must be a non-empty array");
   return raw.map((m: unknown, i) => {
     const where = `messages[${i}]`;
