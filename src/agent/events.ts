@@ -30,16 +30,23 @@ export interface ContextPackedEvent {
    * request of this session (0 on the first). The `stats` event reports what was measured.
    */
   cachedTokens: number;
-  /** The first turn's split of the repository: what was packed now, and the budget left for later. */
+  /**
+   * The split of the repository: on the first turn, and on a later turn that took in files
+   * warmed in the background. What this answer got, and what was left out / is warming.
+   */
   packed?: PackedSplit;
 }
 
-/** What the first answer got of the repository, and what it left out to answer sooner. */
+/** What an answer got of the repository, and what it left out to answer sooner. */
 export interface PackedSplit {
   /** Packed for this answer: files in full, outlined in the repo map, tokens, and the budget they had. */
   now: { files: number; outlined: number; tokens: number; budget: number };
-  /** Context budget not used now (the first answer's budget follows prefill speed), and whether it is being prefilled in the background. */
-  rest: { budget: number; warming: boolean };
+  /**
+   * Context budget not used now (the first answer's budget follows prefill speed); `warming`:
+   * whether the session prefills the rest in the background (between turns, the TUI), and
+   * `files` / `tokens` (estimated) of it that are still to come (0 when not warming).
+   */
+  rest: { budget: number; warming: boolean; files: number; tokens: number };
 }
 
 export interface ModelDeltaEvent {

@@ -15,10 +15,11 @@ import { defaultEffects, type AgentEffects } from "./effects.js";
 import type { AgentEvent, SessionStatus } from "./events.js";
 import { formatForReply } from "./format-choice.js";
 import { fileUpdates } from "./file-updates.js";
-import { estimateTokens, packContext, type FilterOptions, type PackedContext } from "../context/index.js";
+import { estimateTokens, packContext, packRest, type FilterOptions, type PackedContext } from "../context/index.js";
 import type { PackedSplit } from "./events.js";
 import { firstAnswerBudget, FIRST_ANSWER_PREFILL_SECONDS, measuredPrefillTps, recordPrefill } from "./first-budget.js";
 import { firstMessages, SYSTEM_PROMPT, taskText } from "./prompt.js";
+import { RestWarming } from "./rest-warming.js";
 import { contextFull, runRounds, type ApproveCommand, type Decide, type TurnOutcome } from "./turn.js";
 import { defaultOutputReserve } from "./output-reserve.js";
 
@@ -65,6 +66,12 @@ export interface AgentOptions {
    * budget. Default 15.
    */
   firstAnswerSeconds?: number;
+  /**
+   * Keep the rest of the repository (what the first answer left out) for `warm()`, which
+   * prefills it in the background between turns; later turns take in what is warm. Default
+   * false (headless commands end after one turn).
+   */
+  warmRest?: boolean;
   /** Side effects, for tests. Default: real edits, git checkpoints, execa. */
   effects?: Partial<AgentEffects>;
 }
@@ -91,6 +98,8 @@ export interface TurnOptions {
 const PER_MESSAGE_MARGIN = 8;
 /** Least room left for a reply before the conversation counts as full. */
 const MIN_REPLY_TOKENS = 256;
+/** Least budget worth warming the rest of the repository into. */
+const MIN_REST_BUDGET = 1024;
 
 export { defaultOutputReserve };
 
@@ -108,6 +117,10 @@ export class AgentSession {
   private readonly counts = new WeakMap<ChatMessage, number>();
   private readonly effects: AgentEffects;
   private loaded = false;
+  /** The rest of the repository and how much is warm (sessions with `warmRest`). */
+  private rest: RestWarming | undefined;
+  /** The first answer's split, which later turns that take in warm files extend. */
+  private split: PackedSplit | undefined;
 
   constructor(private readonly opts: AgentOptions) {
     this.effects = { ...defaultEffects, ...opts.effects };
@@ -140,6 +153,34 @@ export class AgentSession {
   }
 
   /**
+   * Prefills, in the background, the rest of the repository that the first answer left out
+   * (sessions with `warmRest`, backends that warm); returns at once. The next turn stops it
+   * within one prefill chunk and takes in what got warm. Never throws.
+   */
+  warm(): void {
+    const rest = this.rest;
+    const messages = this.conv.messages;
+    const system = messages?.[0];
+    if (rest === undefined || system === undefined || messages?.[1] !== rest.head) return;
+    rest.start(this.opts.backend, system, () => (this.conv.messages ?? []).slice(2));
+  }
+
+  /** Stops background warming and waits for it (at most one prefill chunk). */
+  async stopWarming(): Promise<void> {
+    await this.rest?.stop();
+  }
+
+  /** Waits until background warming ends by itself (tests; the TUI never waits). */
+  async warmed(): Promise<void> {
+    await this.rest?.settled();
+  }
+
+  /** True while the rest of the repository is being warmed. */
+  get warming(): boolean {
+    return this.rest?.active === true;
+  }
+
+  /**
    * Runs one turn for `task`; `perTurn` overrides the session's signal and test command for this
    * turn. Never throws for task, model, repo or interrupt errors: they end the turn.
    */
@@ -152,12 +193,14 @@ export class AgentSession {
     const outcome: TurnOutcome = { status: "ok", exitCode: 0, applied: [], checkpoints: [], stats: [] };
     try {
       if (task.trim().length === 0) throw new UsageError("the task is empty");
+      await this.stopWarming();
       await this.loadOnce();
       conv.beginTurn(perTurn.label ?? task);
-      const cachedTokens = conv.messages !== undefined ? await this.countAll(conv.messages.slice(0, conv.sent)) : 0;
       const focus = perTurn.focus ?? [];
       const prep = (conv.messages !== undefined ? await this.followUp(task, ask, focus) : undefined) ?? (await this.fresh(task, ask, focus, signal));
       const messages = conv.messages ?? [];
+      // Counted after a follow-up took in warm files: what the warmed cache holds.
+      const cachedTokens = await this.countAll(messages.slice(0, conv.sent));
       yield { type: "context.packed", files: prep.files, tokens: await this.countAll(messages), budget: prep.budget, cachedTokens, ...(prep.packed ? { packed: prep.packed } : {}) };
       const rounds = runRounds({
         backend,
@@ -267,13 +310,13 @@ export class AgentSession {
     this.conv.startFresh(messages, new Map(packed.files.filter((f) => f.role !== "map").map((f) => [f.path, f.hash])));
     const prediction = ask ? "" : targetFiles.map((f) => f.content).join("\n");
     const full = packed.files.filter((f) => f.role !== "map").length;
-    return {
-      format,
-      files: full,
-      budget,
-      prediction: prediction.length > 0 ? prediction : undefined,
-      packed: { now: { files: full, outlined: packed.files.length - full, tokens: packed.tokens, budget }, rest: { budget: contextBudget - budget, warming: false } },
-    };
+    // What the first answer left out, kept for warming: it must leave the conversation a reserve too.
+    const restBudget = contextBudget - packed.tokens - reserve;
+    const rest = this.opts.warmRest === true && backend.warm !== undefined && user !== undefined && restBudget >= MIN_REST_BUDGET ? packRest(this.opts.root, packed, restBudget) : undefined;
+    this.rest = rest !== undefined && rest.blocks.length > 0 && user !== undefined ? new RestWarming(packed.text, taskText(input), rest, user) : undefined;
+    const left = this.rest?.remaining ?? { files: 0, tokens: 0 };
+    this.split = { now: { files: full, outlined: packed.files.length - full, tokens: packed.tokens, budget }, rest: { budget: contextBudget - budget, warming: this.rest !== undefined, ...left } };
+    return { format, files: full, budget, prediction: prediction.length > 0 ? prediction : undefined, packed: this.split };
   }
 
   /**
@@ -285,6 +328,8 @@ export class AgentSession {
     const conv = this.conv;
     const messages = conv.messages ?? [];
     const { backend } = this.opts;
+    const reserve = this.opts.outputReserve ?? defaultOutputReserve(backend.info.contextSize);
+    const packed = await this.takeInWarm(messages, reserve + estimateTokens(task) + MIN_REST_BUDGET);
     const scopeFiles: { tokens: number }[] = [];
     const { text: update, contents } = await fileUpdates(this.opts.root, conv.seen, focus);
     for (const file of conv.scope ?? []) {
@@ -293,14 +338,46 @@ export class AgentSession {
     }
     const format = formatForReply(scopeFiles);
     const next: ChatMessage = { role: "user", content: `${update}${taskText({ task, format, scope: conv.scope, ask })}` };
-    const reserve = this.opts.outputReserve ?? defaultOutputReserve(backend.info.contextSize);
     const used = (await this.countAll(messages)) + (await this.count(next));
     if (used + reserve > backend.info.contextSize) {
       conv.messages = undefined;
       return undefined;
     }
     messages.push(next);
-    return { format, files: conv.seen.size, budget: backend.info.contextSize - reserve, prediction: undefined };
+    return { format, files: conv.seen.size, budget: backend.info.contextSize - reserve, prediction: undefined, ...(packed ? { packed } : {}) };
+  }
+
+  /**
+   * Grows the first user message by the rest blocks that are warm and fit (leaving `room`
+   * tokens); the model has then seen those files. Returns the new split, or undefined when
+   * nothing was added.
+   */
+  private async takeInWarm(messages: ChatMessage[], room: number): Promise<PackedSplit | undefined> {
+    const rest = this.rest;
+    const head = messages[1];
+    if (rest === undefined || this.split === undefined || head === undefined || head !== rest.head || rest.warm <= rest.used) return undefined;
+    const others = (await this.countAll(messages)) - (await this.count(head));
+    let count = rest.warm;
+    // Rest tokens are estimates: the exact count decides, dropping blocks from the end (3 tries).
+    for (let attempt = 0; attempt < 3 && count > rest.used; attempt++) {
+      const grown = rest.headWith(count);
+      const over = others + (await this.count(grown)) + room - this.opts.backend.info.contextSize;
+      if (over <= 0) {
+        for (const b of rest.pack.blocks.slice(rest.used, count)) this.conv.seen.set(b.path, b.hash);
+        messages[1] = grown;
+        rest.head = grown;
+        rest.used = count;
+        const now = this.split.now;
+        const added = rest.tokensOf(count);
+        return {
+          now: { files: now.files + count, outlined: now.outlined, tokens: now.tokens + added, budget: now.budget + added },
+          rest: { budget: this.split.rest.budget - added, warming: rest.remaining.files > 0, ...rest.remaining },
+        };
+      }
+      let dropped = 0;
+      while (count > rest.used && dropped < over * 1.2) dropped += rest.pack.blocks[--count]?.tokens ?? 0;
+    }
+    return undefined;
   }
 
   private async roomForReply(messages: readonly ChatMessage[]): Promise<number> {

@@ -8,6 +8,8 @@ import { debugNote } from "../debug-note.js";
 export class LocalBackend implements Backend {
   readonly info: BackendInfo;
   private readonly forced: ForcedReplies | undefined;
+  private readonly closing = new AbortController();
+  private readonly warms = new Set<Promise<WarmResult>>();
 
   constructor(
     readonly engine: LocalEngine,
@@ -55,18 +57,28 @@ export class LocalBackend implements Backend {
 
   async warm(request: WarmRequest): Promise<WarmResult> {
     let promptTokens = 0;
-    try {
+    const signal = request.signal ? AbortSignal.any([this.closing.signal, request.signal]) : this.closing.signal;
+    const run = (async (): Promise<WarmResult> => {
       const prompt = openPromptTokens(this.engine.model, request.messages);
       promptTokens = prompt.length;
-      return await this.engine.warm({ prompt, sequence: this.sequence, signal: request.signal });
+      return this.engine.warm({ prompt, sequence: this.sequence, signal });
+    })();
+    this.warms.add(run);
+    try {
+      return await run;
     } catch (err) {
       // Warming is a bonus: a failure leaves the next request to prefill what it needs.
       debugNote("warming failed", err);
       return { promptTokens, cachedTokens: 0, complete: false };
+    } finally {
+      this.warms.delete(run);
     }
   }
 
   async close(): Promise<void> {
+    // A warm stops within a chunk; the engine must outlive it.
+    this.closing.abort();
+    await Promise.allSettled([...this.warms]);
     await this.engine.dispose();
   }
 }

@@ -1,0 +1,101 @@
+/**
+ * The rest of the repository for one conversation: what the first answer left out to answer
+ * sooner (src/agent/first-budget.ts), prefilled in the background between turns, and added to
+ * the conversation once warm.
+ *
+ * The first user message is `now` (the first pack) + the first k rest blocks + the first task;
+ * growing k keeps everything before the new blocks as it was, so the cache keeps it. Warming goes
+ * a group of blocks at a time: each step prefills the whole conversation as it would read with
+ * the group added (last message left open), so the next turn finds all but its own message cached.
+ * Only steps that completed count as warm; the next turn takes in what is warm (and fits).
+ */
+import { debugNote } from "../debug-note.js";
+import { estimateTokens, restText, type RestPack } from "../context/index.js";
+import type { Backend, ChatMessage } from "../inference/index.js";
+
+/** Least tokens one warm step adds (smaller steps re-prefill the conversation after them too often). */
+const WARM_STEP_TOKENS = 4096;
+
+/** The rest of one conversation's repository, and how much of it is warm. */
+export class RestWarming {
+  /** Blocks in the conversation's first user message. */
+  used = 0;
+  /** Blocks known cached with the conversation after them (≥ `used`). */
+  warm = 0;
+  private abort: AbortController | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    /** The first pack's text (the repository part of the first user message). */
+    readonly nowText: string,
+    /** What follows the repository in the first user message (the first task). */
+    readonly tail: string,
+    readonly pack: RestPack,
+    /** The first user message as the conversation has it now. */
+    public head: ChatMessage,
+  ) {}
+
+  /** Blocks and estimated tokens not in the conversation yet. */
+  get remaining(): { files: number; tokens: number } {
+    const left = this.pack.blocks.slice(this.used);
+    return { files: left.length, tokens: left.reduce((n, b) => n + b.tokens, 0) };
+  }
+
+  /** Estimated tokens of the first `count` blocks. */
+  tokensOf(count: number): number {
+    return this.pack.blocks.slice(0, count).reduce((n, b) => n + b.tokens, 0);
+  }
+
+  /** The first user message with the first `count` blocks. */
+  headWith(count: number): ChatMessage {
+    return { role: "user", content: `${this.nowText}${restText(this.pack.blocks, count)}${this.tail}` };
+  }
+
+  /** True while warming runs. */
+  get active(): boolean {
+    return this.running !== undefined;
+  }
+
+  /**
+   * Warms block groups in the background until every block is warm, `stop()` is called, or a
+   * step does not complete (a generation took the backend, or it failed: a debug note).
+   * `conversation` gives the messages after the first user message, as they are now.
+   */
+  start(backend: Backend, system: ChatMessage, conversation: () => readonly ChatMessage[]): void {
+    const warm = backend.warm?.bind(backend);
+    if (warm === undefined || this.running !== undefined || this.warm >= this.pack.blocks.length) return;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.running = (async () => {
+      try {
+        while (this.warm < this.pack.blocks.length && !abort.signal.aborted) {
+          const after = conversation();
+          // Each step prefills the conversation after the blocks again: steps at least twice its size.
+          const goal = Math.max(WARM_STEP_TOKENS, 2 * after.reduce((n, m) => n + estimateTokens(m.content), estimateTokens(this.tail)));
+          let end = this.warm;
+          let tokens = 0;
+          while (end < this.pack.blocks.length && tokens < goal) tokens += this.pack.blocks[end++]?.tokens ?? 0;
+          const result = await warm({ messages: [system, this.headWith(end), ...after], signal: abort.signal });
+          if (!result.complete) break;
+          this.warm = end;
+        }
+      } catch (err) {
+        debugNote("warming stopped", err);
+      } finally {
+        this.running = undefined;
+        this.abort = undefined;
+      }
+    })();
+  }
+
+  /** Waits for warming to end by itself (every block warm, or a step stopped). */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  /** Stops warming (within one prefill chunk) and waits for it. */
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.running;
+  }
+}
