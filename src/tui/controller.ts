@@ -341,6 +341,7 @@ export class TuiController {
     this.questions.dismiss();
     this.lifetime.abort(new InterruptedError());
     await this.idle.catch(() => undefined);
+    await this.turns.stopWarming();
     await this.model.close();
     this.store.flush();
     this.deps.onExit(code, error);

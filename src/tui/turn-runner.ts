@@ -86,11 +86,13 @@ export class TurnRunner {
     const record = this.records[i];
     if (record === undefined) return;
     this.records = this.records.slice(0, i);
+    await record.session.stopWarming();
     await record.session.rewind(record.index);
   }
 
   /** The next turn continues stored conversation `id` (a new conversation starts over). */
   resume(id: string): void {
+    void this.session?.stopWarming();
     this.session = undefined;
     this.records = [];
     this.resumeId = id;
@@ -145,11 +147,19 @@ export class TurnRunner {
       this.rate.reset();
       dispatch({ type: "ui.turn.end", status, at: this.deps.now() });
       if (this.cancelledByCtrlC && !this.deps.exiting()) dispatch({ type: "ui.exit-armed", armed: true });
+      // Idle now: the rest of the repository is prefilled meanwhile; the next turn stops it.
+      if (!this.deps.exiting()) this.session?.warm();
     }
+  }
+
+  /** Stops background warming and waits for it (at most one prefill chunk). */
+  async stopWarming(): Promise<void> {
+    await this.session?.stopWarming();
   }
 
   /** Drops the conversation: the next turn packs the repository afresh (/clear, /model). */
   newConversation(): void {
+    void this.session?.stopWarming();
     this.session = undefined;
     this.records = [];
   }
@@ -180,6 +190,8 @@ export class TurnRunner {
       anyFile: true,
       decide: this.decide,
       approveCommand: this.approveCommand,
+      // Between turns the rest of the repository is prefilled (the first answer got what ranks high).
+      warmRest: this.deps.agent?.warmRest ?? true,
       // --continue and --resume resume the stored conversation once; /clear and /model start new ones.
       continueLast: !this.sessionStarted && this.deps.agent?.continueLast === true,
       ...(this.resumeId !== undefined ? { resume: this.resumeId } : {}),
