@@ -311,7 +311,10 @@ export class AgentSession {
     const prediction = ask ? "" : targetFiles.map((f) => f.content).join("\n");
     const full = packed.files.filter((f) => f.role !== "map").length;
     // What the first answer left out, kept for warming: it must leave the conversation a reserve too.
-    const restBudget = contextBudget - packed.tokens - reserve;
+    // In estimated tokens (the rest is packed on estimates), scaled by how the model's tokenizer
+    // compared on the packed text.
+    const scale = packed.exact && packed.tokens > 0 ? packed.tokens / Math.max(1, estimateTokens(packed.text)) : 1;
+    const restBudget = Math.floor((contextBudget - packed.tokens - reserve) / Math.max(1, scale));
     const rest = this.opts.warmRest === true && backend.warm !== undefined && user !== undefined && restBudget >= MIN_REST_BUDGET ? packRest(this.opts.root, packed, restBudget) : undefined;
     this.rest = rest !== undefined && rest.blocks.length > 0 && user !== undefined ? new RestWarming(packed.text, taskText(input), rest, user) : undefined;
     const left = this.rest?.remaining ?? { files: 0, tokens: 0 };
@@ -356,13 +359,15 @@ export class AgentSession {
     const rest = this.rest;
     const head = messages[1];
     if (rest === undefined || this.split === undefined || head === undefined || head !== rest.head || rest.warm <= rest.used) return undefined;
-    const others = (await this.countAll(messages)) - (await this.count(head));
+    const base = await this.count(head);
+    const allowed = this.opts.backend.info.contextSize - room - (await this.countAll(messages));
     let count = rest.warm;
-    // Rest tokens are estimates: the exact count decides, dropping blocks from the end (3 tries).
+    // Rest tokens are estimates: the exact count decides; over, the blocks are cut to fit at the
+    // ratio of exact to estimated tokens just measured (3 tries).
     for (let attempt = 0; attempt < 3 && count > rest.used; attempt++) {
       const grown = rest.headWith(count);
-      const over = others + (await this.count(grown)) + room - this.opts.backend.info.contextSize;
-      if (over <= 0) {
+      const added = (await this.count(grown)) - base;
+      if (added <= allowed) {
         for (const b of rest.pack.blocks.slice(rest.used, count)) this.conv.seen.set(b.path, b.hash);
         messages[1] = grown;
         rest.head = grown;
@@ -374,8 +379,15 @@ export class AgentSession {
           rest: { budget: this.split.rest.budget - added, warming: rest.remaining.files > 0, ...rest.remaining },
         };
       }
-      let dropped = 0;
-      while (count > rest.used && dropped < over * 1.2) dropped += rest.pack.blocks[--count]?.tokens ?? 0;
+      const ratio = (added / Math.max(1, rest.tokensOf(count) - rest.tokensOf(rest.used))) * 1.02;
+      let fits = rest.used;
+      let sum = 0;
+      for (const b of rest.pack.blocks.slice(rest.used, count - 1)) {
+        if ((sum + b.tokens) * ratio > allowed) break;
+        sum += b.tokens;
+        fits++;
+      }
+      count = fits;
     }
     return undefined;
   }
