@@ -51,6 +51,39 @@ export class RestWarming {
     return { role: "user", content: `${this.nowText}${restText(this.pack.blocks, count)}${this.tail}` };
   }
 
+  /**
+   * Grows the first user message (`messages[1]`, which must be `head`) by the warm blocks that
+   * fit in `allowed` more tokens, and notes their files in `seen`. Block tokens are estimates:
+   * the exact count (`count`) decides; over, the blocks are cut to fit at the ratio of exact to
+   * estimated tokens just measured (3 tries). Returns whether blocks were added.
+   */
+  async takeIn(messages: ChatMessage[], allowed: number, count: (m: ChatMessage) => Promise<number>, seen: Map<string, string>): Promise<boolean> {
+    if (messages[1] !== this.head || this.warm <= this.used) return false;
+    const base = await count(this.head);
+    let n = this.warm;
+    for (let attempt = 0; attempt < 3 && n > this.used; attempt++) {
+      const grown = this.headWith(n);
+      const added = (await count(grown)) - base;
+      if (added <= allowed) {
+        for (const b of this.pack.blocks.slice(this.used, n)) seen.set(b.path, b.hash);
+        messages[1] = grown;
+        this.head = grown;
+        this.used = n;
+        return true;
+      }
+      const ratio = (added / Math.max(1, this.tokensOf(n) - this.tokensOf(this.used))) * 1.02;
+      let fits = this.used;
+      let sum = 0;
+      for (const b of this.pack.blocks.slice(this.used, n - 1)) {
+        if ((sum + b.tokens) * ratio > allowed) break;
+        sum += b.tokens;
+        fits++;
+      }
+      n = fits;
+    }
+    return false;
+  }
+
   /** True while warming runs. */
   get active(): boolean {
     return this.running !== undefined;

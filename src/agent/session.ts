@@ -359,37 +359,14 @@ export class AgentSession {
     const rest = this.rest;
     const head = messages[1];
     if (rest === undefined || this.split === undefined || head === undefined || head !== rest.head || rest.warm <= rest.used) return undefined;
-    const base = await this.count(head);
     const allowed = this.opts.backend.info.contextSize - room - (await this.countAll(messages));
-    let count = rest.warm;
-    // Rest tokens are estimates: the exact count decides; over, the blocks are cut to fit at the
-    // ratio of exact to estimated tokens just measured (3 tries).
-    for (let attempt = 0; attempt < 3 && count > rest.used; attempt++) {
-      const grown = rest.headWith(count);
-      const added = (await this.count(grown)) - base;
-      if (added <= allowed) {
-        for (const b of rest.pack.blocks.slice(rest.used, count)) this.conv.seen.set(b.path, b.hash);
-        messages[1] = grown;
-        rest.head = grown;
-        rest.used = count;
-        const now = this.split.now;
-        const added = rest.tokensOf(count);
-        return {
-          now: { files: now.files + count, outlined: now.outlined, tokens: now.tokens + added, budget: now.budget + added },
-          rest: { budget: this.split.rest.budget - added, warming: rest.remaining.files > 0, ...rest.remaining },
-        };
-      }
-      const ratio = (added / Math.max(1, rest.tokensOf(count) - rest.tokensOf(rest.used))) * 1.02;
-      let fits = rest.used;
-      let sum = 0;
-      for (const b of rest.pack.blocks.slice(rest.used, count - 1)) {
-        if ((sum + b.tokens) * ratio > allowed) break;
-        sum += b.tokens;
-        fits++;
-      }
-      count = fits;
-    }
-    return undefined;
+    if (!(await rest.takeIn(messages, allowed, (m) => this.count(m), this.conv.seen))) return undefined;
+    const now = this.split.now;
+    const added = rest.tokensOf(rest.used);
+    return {
+      now: { files: now.files + rest.used, outlined: now.outlined, tokens: now.tokens + added, budget: now.budget + added },
+      rest: { budget: this.split.rest.budget - added, warming: rest.remaining.files > 0, ...rest.remaining },
+    };
   }
 
   private async roomForReply(messages: readonly ChatMessage[]): Promise<number> {

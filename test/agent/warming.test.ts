@@ -15,7 +15,7 @@ import { FakeBackend } from "./fake-backend.js";
 import { makeRepo } from "./helpers.js";
 
 const filler = (name: string): string =>
-  Array.from({ length: 20 }, (_, i) => `export function ${name}${i}(value: number): number { return value * ${i} + 1; }`).join("\n") + "\n";
+  Array.from({ length: 12 }, (_, i) => `export function ${name}${i}(value: number): number { return value * ${i} + 1; }`).join("\n") + "\n";
 const files: Record<string, string> = { "src/target.ts": "export const answer = 41;\n" };
 for (const n of ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]) files[`src/${n}.ts`] = filler(n);
 
@@ -92,7 +92,7 @@ describe("warming with the real engine", () => {
     writeFileSync(one, "Nothing to change.\n");
     writeFileSync(two, "It is fine.\n");
     const env = { ...process.env, XDG_CACHE_HOME: mkdtempSync(path.join(os.tmpdir(), "spark-xdg-")), SPARK_FORCED_REPLY: `${one}${path.delimiter}${two}` };
-    backend = await openLocalBackend({ modelPath: ensureFixtureModel("successor"), threads: 1, contextSize: 32768, env });
+    backend = await openLocalBackend({ modelPath: ensureFixtureModel("successor"), threads: 1, contextSize: 16384, env });
   });
   afterAll(async () => {
     await backend?.close();
@@ -109,7 +109,7 @@ describe("warming with the real engine", () => {
     const packed = packedOf(turn2);
     const s2 = turn2.find((e): e is StatsEvent => e.type === "stats");
     expect(packed?.packed?.now.files).toBeGreaterThan(packedOf(turn1)?.packed?.now.files ?? Infinity);
-    expect(s2?.promptTokens).toBeGreaterThan((s1?.promptTokens ?? Infinity) + 5000);
+    expect(s2?.promptTokens).toBeGreaterThan((s1?.promptTokens ?? Infinity) + 3000);
     const ratio = (s2?.cachedTokens ?? 0) / (s2?.promptTokens ?? 1);
     console.log(`turn 2 after warming: ${s2?.cachedTokens}/${s2?.promptTokens} prompt tokens cached (${(ratio * 100).toFixed(1)}%); turn 1 prompt ${s1?.promptTokens}`);
     expect(ratio).toBeGreaterThanOrEqual(0.95);
