@@ -8,6 +8,10 @@
  * a group of blocks at a time: each step prefills the whole conversation as it would read with
  * the group added (last message left open), so the next turn finds all but its own message cached.
  * Only steps that completed count as warm; the next turn takes in what is warm (and fits).
+ *
+ * The price: a step replaces the cached conversation after the first pack, so a turn that comes
+ * before the first step completes prefills that part of the conversation again (the bench's
+ * "hurried" case, bench/warming).
  */
 import { debugNote } from "../debug-note.js";
 import { estimateTokens, restText, type RestPack } from "../context/index.js";
