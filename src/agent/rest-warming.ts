@@ -88,11 +88,6 @@ export class RestWarming {
     return false;
   }
 
-  /** True while warming runs. */
-  get active(): boolean {
-    return this.running !== undefined;
-  }
-
   /**
    * Warms block groups in the background until every block is warm, `stop()` is called, or a
    * step does not complete (a generation took the backend, or it failed: a debug note).

@@ -175,11 +175,6 @@ export class AgentSession {
     await this.rest?.settled();
   }
 
-  /** True while the rest of the repository is being warmed. */
-  get warming(): boolean {
-    return this.rest?.active === true;
-  }
-
   /**
    * Runs one turn for `task`; `perTurn` overrides the session's signal and test command for this
    * turn. Never throws for task, model, repo or interrupt errors: they end the turn.
