@@ -74,7 +74,8 @@ export class WarmPriority {
 
 /**
  * Prefills `prompt` into `sequence` from where what it holds diverges; a sequence that already
- * holds the whole prefix (and perhaps a conversation after it) is left as it is.
+ * holds the whole prefix (and perhaps a conversation after it) is left as it is, and so is one
+ * whose warm stops before its first chunk.
  */
 export async function prefillWarm(
   sequence: LlamaContextSequence,
@@ -84,10 +85,11 @@ export async function prefillWarm(
   const keep = sequence.compareContextTokens([...prompt]).firstDifferentIndex;
   const chunk = Math.max(1, o.chunk ?? WARM_CHUNK);
   let at = keep;
-  if (at < prompt.length) await eraseFrom(sequence, keep);
   while (at < prompt.length) {
     await o.idle();
     if (o.signal.aborted) break;
+    // Only now: a warm stopped before its first chunk leaves what the sequence held (a conversation).
+    if (at === keep) await eraseFrom(sequence, keep);
     const piece = prompt.slice(at, at + chunk);
     await sequence.evaluateWithoutGeneratingNewTokens(piece);
     at += piece.length;

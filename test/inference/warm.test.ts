@@ -66,6 +66,17 @@ describe("warming", () => {
     expect(chunks).toBeLessThan(prompt.length / 64);
   });
 
+  it("a warm stopped before its first chunk leaves the sequence's conversation in place", async () => {
+    await collect(engine, { prompt: engine.tokenize("xyz abc"), maxTokens: 4, sequence: 0, draftSource: null });
+    const held = [...engine.sequenceTokens(0)];
+    const controller = new AbortController();
+    controller.abort();
+    const result = await engine.warm({ prompt: engine.tokenize("xyz other prefix"), sequence: 0, signal: controller.signal });
+    expect(result.complete).toBe(false);
+    expect(result.cachedTokens).toBe(engine.tokenize("xyz ").length);
+    expect([...engine.sequenceTokens(0)]).toEqual(held);
+  });
+
   it("a warm waits while another sequence generates, then completes", async () => {
     await engine.clearSequence(1);
     const order: string[] = [];
