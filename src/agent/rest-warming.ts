@@ -7,7 +7,8 @@
  * growing k keeps everything before the new blocks as it was, so the cache keeps it. Warming goes
  * a group of blocks at a time: each step prefills the whole conversation as it would read with
  * the group added (last message left open), so the next turn finds all but its own message cached.
- * Only steps that completed count as warm; the next turn takes in what is warm (and fits).
+ * The next turn takes in what is warm (and fits): the blocks of completed steps, and those a
+ * stopped step cached in full.
  *
  * The price: a step replaces the cached conversation after the first pack, so a turn that comes
  * before the first step completes prefills that part of the conversation again (the bench's
@@ -15,7 +16,7 @@
  */
 import { debugNote } from "../debug-note.js";
 import { estimateTokens, restText, type RestPack } from "../context/index.js";
-import type { Backend, ChatMessage } from "../inference/index.js";
+import type { Backend, ChatMessage, WarmResult } from "../inference/index.js";
 
 /** Least tokens one warm step adds (smaller steps re-prefill the conversation after them too often). */
 const WARM_STEP_TOKENS = 4096;
@@ -107,8 +108,12 @@ export class RestWarming {
           let end = this.warm;
           let tokens = 0;
           while (end < this.pack.blocks.length && tokens < goal) tokens += this.pack.blocks[end++]?.tokens ?? 0;
-          const result = await warm({ messages: [system, this.headWith(end), ...after], signal: abort.signal });
-          if (!result.complete) break;
+          const messages = [system, this.headWith(end), ...after];
+          const result = await warm({ messages, signal: abort.signal });
+          if (!result.complete) {
+            this.warm = this.coveredBlocks(messages, result, end);
+            break;
+          }
           this.warm = end;
         }
       } catch (err) {
@@ -118,6 +123,26 @@ export class RestWarming {
         this.abort = undefined;
       }
     })();
+  }
+
+  /**
+   * Blocks a stopped step got through: its prompt replaced the conversation after the blocks
+   * already warm, so the ones it cached in full are worth taking in. Block ends are placed on
+   * estimates scaled to the step's prompt tokens; one placed wrong costs the next turn a little
+   * prefill, never a wrong prompt.
+   */
+  private coveredBlocks(messages: readonly ChatMessage[], result: WarmResult, end: number): number {
+    const estimated = messages.reduce((n, m) => n + estimateTokens(m.content), 0);
+    if (result.cachedTokens <= 0 || result.promptTokens <= 0 || estimated <= 0) return this.warm;
+    const scale = result.promptTokens / estimated;
+    let at = estimateTokens(messages[0]?.content ?? "") + estimateTokens(this.nowText) + this.tokensOf(this.warm);
+    let covered = this.warm;
+    for (const b of this.pack.blocks.slice(this.warm, end)) {
+      at += b.tokens;
+      if (at * scale > result.cachedTokens) break;
+      covered++;
+    }
+    return covered;
   }
 
   /** Waits for warming to end by itself (every block warm, or a step stopped). */

@@ -71,6 +71,30 @@ describe("warming the rest of the repository", () => {
     expect(second?.cachedTokens).toBeGreaterThan(previous.length);
   });
 
+  it("a step stopped midway still counts the blocks it cached in full", async () => {
+    const root = makeRepo(files);
+    const backend = new WarmingFake({ replies: ["Nothing to change.\n", "Still nothing.\n"], contextSize: 32768 });
+    // The first (and only) step gets half-way through its prompt, as when a turn comes.
+    backend.warm = async (request: WarmRequest): Promise<WarmResult> => {
+      backend.warms.push(request);
+      const tokens = request.messages.reduce((n, m) => n + Buffer.byteLength(m.content), 0);
+      return { promptTokens: tokens, cachedTokens: Math.floor(tokens / 2), complete: false };
+    };
+    const session = new AgentSession({ backend, root, warmRest: true, firstAnswerSeconds: 1 });
+    const first = packedOf(await drain(session.turn("what does alpha3 do?")));
+    session.warm();
+    await session.warmed();
+    expect(backend.warms).toHaveLength(1);
+    const second = packedOf(await drain(session.turn("and beta2?")));
+    const taken = (second?.packed?.now.files ?? 0) - (first?.packed?.now.files ?? 0);
+    expect(taken).toBeGreaterThan(0);
+    expect(taken).toBeLessThan(first?.packed?.rest.files ?? 0);
+    const head = backend.requests[1]?.messages[1]?.content ?? "";
+    const warmed = backend.warms[0]?.messages[1]?.content ?? "";
+    // What was taken in is a prefix of what the stopped step warmed.
+    expect(warmed.startsWith(head.slice(0, head.lastIndexOf("# Task")))).toBe(true);
+  });
+
   it("without warmRest, nothing is kept or warmed", async () => {
     const root = makeRepo(files);
     const backend = new WarmingFake({ replies: ["ok\n"], contextSize: 32768 });
