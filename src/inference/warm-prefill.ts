@@ -8,8 +8,12 @@ import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { WarmResult } from "./backend.js";
 import { eraseFrom } from "./sequence-prefix.js";
 
-/** Tokens per warm chunk: the longest a generation may wait for warming (about 1-3 s on a CPU). */
-export const WARM_CHUNK = 256;
+/** Tokens of the first warm chunk; later ones are sized to take about `WARM_CHUNK_MS`. */
+export const WARM_CHUNK = 128;
+/** What a warm chunk should take: the longest a generation waits for warming. */
+export const WARM_CHUNK_MS = 1000;
+const MIN_CHUNK = 16;
+const MAX_CHUNK = 1024;
 
 /** One warm on the engine. */
 export interface EngineWarmRequest {
@@ -17,7 +21,7 @@ export interface EngineWarmRequest {
   /** Which KV sequence. Default 0. */
   sequence?: number;
   signal?: AbortSignal;
-  /** Tokens per chunk. Default `WARM_CHUNK`. */
+  /** Tokens per chunk, fixed. Default: `WARM_CHUNK`, then what this machine prefills in `WARM_CHUNK_MS`. */
   chunk?: number;
   /** After each chunk: tokens of the prompt now cached, and its length (tests, progress). */
   onChunk?: (cached: number, total: number) => void;
@@ -83,7 +87,7 @@ export async function prefillWarm(
   o: { signal: AbortSignal; idle: () => Promise<void>; chunk?: number; onChunk?: (cached: number, total: number) => void },
 ): Promise<WarmResult> {
   const keep = sequence.compareContextTokens([...prompt]).firstDifferentIndex;
-  const chunk = Math.max(1, o.chunk ?? WARM_CHUNK);
+  let chunk = Math.max(1, o.chunk ?? WARM_CHUNK);
   let at = keep;
   while (at < prompt.length) {
     await o.idle();
@@ -91,7 +95,11 @@ export async function prefillWarm(
     // Only now: a warm stopped before its first chunk leaves what the sequence held (a conversation).
     if (at === keep) await eraseFrom(sequence, keep);
     const piece = prompt.slice(at, at + chunk);
+    const started = performance.now();
     await sequence.evaluateWithoutGeneratingNewTokens(piece);
+    // A loaded CPU may prefill 10 tokens a second, a GPU thousands: chunks follow the speed.
+    const ms = performance.now() - started;
+    if (o.chunk === undefined && ms > 0) chunk = Math.round(Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, (piece.length * WARM_CHUNK_MS) / ms)));
     at += piece.length;
     o.onChunk?.(at, prompt.length);
   }
