@@ -37,12 +37,14 @@ type State = "outside" | "search" | "replace";
 export class EditBlockTracker {
   private readonly searchMarker: readonly number[];
   private readonly replaceMarker: readonly number[];
+  private readonly dividerMarker: readonly number[];
   private state: State = "outside";
   /** Output tokens seen. */
   private written = 0;
   /** The unfinished line's text, and the output index of its first token. */
   private line = "";
   private lineStart = 0;
+  private lineTokens: number[] = [];
   /** The last finished line outside a block, and whether the output stands at a line start. */
   private previousLine = "";
   private atLineStart = true;
@@ -58,6 +60,7 @@ export class EditBlockTracker {
   constructor(private readonly tokens: EditBlockTokenizer) {
     this.searchMarker = tokens.tokenize("<<<<<<< SEARCH\n");
     this.replaceMarker = tokens.tokenize(">>>>>>> REPLACE\n");
+    this.dividerMarker = tokens.tokenize("=======\n");
   }
 
   /** The next output token. */
@@ -69,7 +72,11 @@ export class EditBlockTracker {
     if (parts.length > 1) {
       this.line = parts[parts.length - 1] ?? "";
       this.lineStart = this.line === "" ? this.written : this.written - 1;
-    } else this.line += text;
+      this.lineTokens = this.line === "" ? [] : [token];
+    } else {
+      this.line += text;
+      this.lineTokens.push(token);
+    }
     this.atLineStart = parts.length > 1 && this.line === "";
   }
 
@@ -102,7 +109,13 @@ export class EditBlockTracker {
 
   /** What the structure predicts next, at a line start of the output; undefined elsewhere. */
   hint(): BlockHint | undefined {
-    if (!this.atLineStart) return undefined;
+    if (!this.atLineStart) {
+      // A marker line begun: its rest (and after a closing marker, the next block's opening).
+      const marker = this.state === "outside" ? this.searchMarker : this.state === "search" ? this.dividerMarker : this.replaceMarker;
+      const n = this.lineTokens.length;
+      if (n === 0 || n >= marker.length || !this.lineTokens.every((t, i) => t === marker[i])) return undefined;
+      return { tokens: marker.slice(n) };
+    }
     if (this.state === "replace") {
       if (this.replaceLines === 0 && this.searchBody >= 0 && this.searchBody < this.divider) return { copyFrom: this.searchBody };
       return undefined;
@@ -114,12 +127,17 @@ export class EditBlockTracker {
     return undefined;
   }
 
+  /** Whether the output is inside a SEARCH block (a verbatim copy of the file). */
+  get searching(): boolean {
+    return this.state === "search";
+  }
+
   /** Whether the output is inside a REPLACE block, at a line start. */
   get replacing(): boolean {
     return this.state === "replace" && this.atLineStart;
   }
 
-  /** The marker that closes a REPLACE block. */
+  /** The marker that closes a REPLACE block, and the next block's opening (if the answer goes on, it likely edits the same file). */
   get closer(): readonly number[] {
     return this.replaceMarker;
   }
@@ -130,9 +148,16 @@ export class EditBlockTracker {
    * with the REPLACE marker there. Unchanged outside a REPLACE block.
    */
   rewrite(tokens: readonly number[], from: number): readonly number[] {
-    if (this.state !== "replace" || this.divider < 0) return tokens;
+    if (this.state === "outside") {
+      // A path line copied from the prompt's file header: a SEARCH marker follows it, not a fence.
+      for (let i = 0; i + 1 < tokens.length; i++) {
+        if (this.tokens.text([tokens[i] ?? -1]).endsWith("\n") && this.tokens.text([tokens[i + 1] ?? -1]).startsWith("```")) return [...tokens.slice(0, i + 1), ...this.searchMarker];
+      }
+      return tokens;
+    }
+    if (this.state !== "replace" || this.divider < 0 || from < 0) return tokens;
     const cut = this.divider - from;
     if (cut < 0 || cut >= tokens.length) return tokens;
-    return [...tokens.slice(0, cut), ...this.replaceMarker];
+    return [...tokens.slice(0, cut), ...this.closer];
   }
 }

@@ -162,8 +162,9 @@ export class PromptLookupDrafter implements Drafter {
       if (this.cursor < 0) return this.closing(max);
     }
     let tokens: readonly number[] = this.stream.slice(this.cursor, this.cursor + max);
-    if (this.blocks && this.cursor >= this.sourceLength) tokens = this.blocks.rewrite(tokens, this.cursor - this.sourceLength);
-    return { tokens: tokens.slice(0, max), context: context ?? this.matchLength(history, this.cursor), fromOutput: this.cursor >= this.sourceLength };
+    if (this.blocks) tokens = this.blocks.rewrite(tokens, this.cursor >= this.sourceLength ? this.cursor - this.sourceLength : -1);
+    context ??= this.matchLength(history, this.cursor);
+    return { tokens: tokens.slice(0, max), context, fromOutput: this.cursor >= this.sourceLength };
   }
 
   /** With nothing to copy at a line start of a REPLACE block: the marker that closes it. */
