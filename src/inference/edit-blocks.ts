@@ -17,7 +17,7 @@ export interface EditBlockTokenizer {
   tokenize: Tokenize;
 }
 
-// The parser's own patterns (src/edits/formats/search-replace.ts), kept in step by the tests.
+// The parser's patterns (src/edits/formats/search-replace.ts; inference does not import edits).
 const SEARCH_RE = /^<{5,9} ?SEARCH>?\s*$/;
 const DIVIDER_RE = /^={5,9}\s*$/;
 const REPLACE_RE = /^>{5,9} ?REPLACE<?\s*$/;
@@ -56,6 +56,7 @@ export class EditBlockTracker {
   /** Tokens of the last block's path line and its SEARCH marker (the next block likely repeats it). */
   private opener: readonly number[] = [];
   private justClosed = false;
+  private readonly texts = new Map<number, string>();
 
   constructor(private readonly tokens: EditBlockTokenizer) {
     this.searchMarker = tokens.tokenize("<<<<<<< SEARCH\n");
@@ -63,9 +64,16 @@ export class EditBlockTracker {
     this.dividerMarker = tokens.tokenize("=======\n");
   }
 
+  /** A token's text (looked up once per token). */
+  private textOf(token: number): string {
+    let text = this.texts.get(token);
+    if (text === undefined) this.texts.set(token, (text = this.tokens.text([token])));
+    return text;
+  }
+
   /** The next output token. */
   push(token: number): void {
-    const text = this.tokens.text([token]);
+    const text = this.textOf(token);
     this.written++;
     const parts = text.split("\n");
     for (let i = 0; i < parts.length - 1; i++) this.endLine(i === 0 ? this.line + (parts[0] ?? "") : (parts[i] ?? ""));
@@ -80,7 +88,7 @@ export class EditBlockTracker {
     this.atLineStart = parts.length > 1 && this.line === "";
   }
 
-  /** A line finished; `last` when it is the last one the current token finishes. */
+  /** A line finished (its text without the line break). */
   private endLine(line: string): void {
     const wasClosed = this.justClosed;
     this.justClosed = false;
@@ -127,31 +135,28 @@ export class EditBlockTracker {
     return undefined;
   }
 
-  /** Whether the output is inside a SEARCH block (a verbatim copy of the file). */
-  get searching(): boolean {
-    return this.state === "search";
-  }
-
   /** Whether the output is inside a REPLACE block, at a line start. */
   get replacing(): boolean {
     return this.state === "replace" && this.atLineStart;
   }
 
-  /** The marker that closes a REPLACE block, and the next block's opening (if the answer goes on, it likely edits the same file). */
+  /** The marker that closes a REPLACE block. */
   get closer(): readonly number[] {
     return this.replaceMarker;
   }
 
   /**
-   * A copy of the output from output index `from`, cut where it would copy the current block's
-   * divider line (a REPLACE block copying its SEARCH block ends where that block ended) and closed
-   * with the REPLACE marker there. Unchanged outside a REPLACE block.
+   * A lookup proposal made to fit the blocks. Outside a block, a copied line followed by a fence
+   * (the prompt's file header) is followed by the SEARCH marker instead. Inside a REPLACE block, a
+   * copy of the output from output index `from` (-1: the copy is of the prompt) is cut where it
+   * would copy the block's divider line (a REPLACE block copying its SEARCH block ends where that
+   * block ended) and closed with the REPLACE marker there.
    */
   rewrite(tokens: readonly number[], from: number): readonly number[] {
     if (this.state === "outside") {
       // A path line copied from the prompt's file header: a SEARCH marker follows it, not a fence.
       for (let i = 0; i + 1 < tokens.length; i++) {
-        if (this.tokens.text([tokens[i] ?? -1]).endsWith("\n") && this.tokens.text([tokens[i + 1] ?? -1]).startsWith("```")) return [...tokens.slice(0, i + 1), ...this.searchMarker];
+        if (this.textOf(tokens[i] ?? -1).endsWith("\n") && this.textOf(tokens[i + 1] ?? -1).startsWith("```")) return [...tokens.slice(0, i + 1), ...this.searchMarker];
       }
       return tokens;
     }
