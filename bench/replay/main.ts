@@ -65,7 +65,7 @@ type Speculation = "none" | "lookup" | "draft-model";
  * text comparison would depend on detokenization: the fixture's llama-bpe tokenizer cleans up
  * " '" when a whole sequence is detokenized at once, but not across streamed pieces).
  */
-async function timedRun(prompt: Token[], target: Token[], speculation: Speculation | boolean, samples?: StepSample[], source: Token[] = prompt, stepCost?: StepCost): Promise<{ ms: number; tokens: Token[]; proposed: number; accepted: number }> {
+async function timedRun(prompt: Token[], target: Token[], speculation: Speculation | boolean, samples?: StepSample[], source: Token[] = prompt, stepCost?: StepCost, editBlocks = false): Promise<{ ms: number; tokens: Token[]; proposed: number; accepted: number }> {
   const mode: Speculation = speculation === true ? "lookup" : speculation === false ? "none" : speculation;
   const started = performance.now();
   const tokens: Token[] = [];
@@ -77,6 +77,7 @@ async function timedRun(prompt: Token[], target: Token[], speculation: Speculati
     maxTokens: target.length,
     draftSource: mode === "none" ? null : source,
     drafter: mode === "draft-model" ? "draft-model" : "lookup",
+    editBlocks,
     restore: false,
     persist: false,
     stepCost,
@@ -103,6 +104,9 @@ const started = performance.now();
 const windowCost: StepCost = { alphaMs: 10, betaMs: 1 };
 // The engine's speculation tells line starts by the model's token texts; the schedules must too.
 const breaksLine = lineBreaksOf((tokens) => engine.model.detokenize(tokens as Token[]));
+// Search/replace answers draft along their block structure, as the agent asks the engine to.
+const editBlocks = { text: (tokens: readonly number[]) => engine.model.detokenize(tokens as Token[]), tokenize: (text: string) => engine.model.tokenize(text, false) };
+const lookupOptions = (format: FormatName): Parameters<typeof lookupSchedule>[4] => ({ breaksLine, ...(format === "search-replace" ? { editBlocks } : {}) });
 await engine.clearSequence();
 for (const [n, commit] of commits.entries()) {
   // No clearing between commits: the fixed system prompt stays cached, as it does in Spark.
@@ -125,17 +129,17 @@ for (const [n, commit] of commits.entries()) {
     for (const speculation of ["none", "lookup"] as const) {
       const lookup = speculation === "lookup";
       const source = lookup ? prompt : null;
-      const full = await lookupSchedule(prompt, source, target, windowCost, { breaksLine });
+      const full = await lookupSchedule(prompt, source, target, windowCost, lookupOptions(format));
       // The timed window starts where drafting does (the opening sentence has nothing to copy):
       // the target up to there is prefilled after the prompt, and a fresh drafter on the same
       // source continues, whose schedule is computed the same way.
       const firstDraft = lookup ? full.batchSizes.findIndex((b) => b > 1) : 0;
       const skip = firstDraft > 0 ? (full.covered[firstDraft - 1] ?? 0) : 0;
       const windowPrompt = [...prompt, ...target.slice(0, skip)];
-      const window = await lookupSchedule(windowPrompt, source, target.slice(skip), windowCost, { breaksLine });
+      const window = await lookupSchedule(windowPrompt, source, target.slice(skip), windowCost, lookupOptions(format));
       const timedTarget = target.slice(skip, skip + (window.covered[Math.min(stepCap, window.steps) - 1] ?? 0));
-      const expect = await lookupSchedule(windowPrompt, source, timedTarget, windowCost, { breaksLine });
-      const run = await timedRun(windowPrompt, timedTarget, lookup, samples, prompt, windowCost);
+      const expect = await lookupSchedule(windowPrompt, source, timedTarget, windowCost, lookupOptions(format));
+      const run = await timedRun(windowPrompt, timedTarget, lookup, samples, prompt, windowCost, format === "search-replace");
       const identical = sameTokens(run.tokens, timedTarget) && run.proposed === expect.proposed && run.accepted === expect.accepted;
       if (!identical) log(`  ${format}/${speculation}: the engine's window differs from its schedule (tokens ${sameTokens(run.tokens, timedTarget) ? "same" : "differ"}; drafts ${run.accepted}/${run.proposed} vs ${expect.accepted}/${expect.proposed})`);
       pending.push({ row: { ...base, speculation, steps: 0, draftProposed: 0, draftAccepted: 0, tps: 0, timeToEditMs: 0, identical }, schedule: full, prompt, target, source });
@@ -176,7 +180,7 @@ for (const [n, commit] of commits.entries()) {
     if (row.speculation !== "draft-model") {
       // Speculation decides at the price measured now: the schedule as the policy runs it at this
       // commit's fitted cost, priced at the same cost.
-      const schedule = await lookupSchedule(entry.prompt, entry.source, entry.target, cost, { breaksLine });
+      const schedule = await lookupSchedule(entry.prompt, entry.source, entry.target, cost, lookupOptions(entry.row.format as FormatName));
       Object.assign(row, { steps: schedule.steps, draftProposed: schedule.proposed, draftAccepted: schedule.accepted });
       const decodeMs = scheduleCostMs(cost, schedule);
       row.tps = Math.round((row.outputTokens / (decodeMs / 1000)) * 10) / 10;

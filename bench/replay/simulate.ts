@@ -31,13 +31,14 @@ const modelPath = isFixtureModelName(args.model) ? ensureFixtureModel(args.model
 const llama = await llamaRuntime({ gpu: false }, env);
 const model = await llama.loadModel({ modelPath, vocabOnly: true });
 const breaksLine = lineBreaksOf((tokens) => model.detokenize(tokens as never));
+const editBlocks = { text: (tokens: readonly number[]) => model.detokenize(tokens as never), tokenize: (text: string) => model.tokenize(text) as number[] };
 const formatNames = args.formats.split(",") as FormatName[];
 const dataFile = commitsFile(args.data);
 if (dataFile === undefined) {
   process.stderr.write("simulate: pass --data FILE or set SPARK_BENCH_DATA (JSONL of real single-file commits)\n");
   process.exit(2);
 }
-const options = JSON.parse(args.options) as PromptLookupOptions & SpeculatorOptions;
+const options = JSON.parse(args.options) as PromptLookupOptions & SpeculatorOptions & { blocks?: boolean };
 const commits = selectCommits(
   readCommits(dataFile).filter((c) => c.before.length > Number(args["min-bytes"])),
   Number(args.limit),
@@ -61,7 +62,7 @@ for (const cost of costs) {
     let accepted = 0;
     let out = 0;
     for (const t of tasks.filter((x) => x.format === format)) {
-      const schedule = await lookupSchedule(t.prompt, t.prompt, t.target, cost, { breaksLine, ...options });
+      const schedule = await lookupSchedule(t.prompt, t.prompt, t.target, cost, { breaksLine, ...(options.blocks === false || format !== "search-replace" ? {} : { editBlocks }), ...options });
       speedups.push((t.target.length * (cost.alphaMs + cost.betaMs)) / scheduleCostMs(cost, schedule));
       accepted += schedule.accepted;
       out += t.target.length;

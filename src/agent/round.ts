@@ -68,6 +68,7 @@ export async function* streamRound(input: RoundInput): AsyncGenerator<AgentEvent
       signal: input.signal,
       ...(input.grammar !== undefined ? { grammar: input.grammar } : {}),
       ...(input.prediction !== undefined ? { prediction: input.prediction } : {}),
+      ...(input.format !== undefined ? { editFormat: input.format.name } : {}),
     };
     for await (const chunk of input.backend.generate(request)) {
       if (chunk.type === "stats") {

@@ -27,6 +27,11 @@ export interface GenerateRequest {
   prediction?: string;
   /** Speculative decoding from the prompt/prediction. Default true. */
   speculation?: boolean;
+  /**
+   * The edit format the reply is asked to write (`"search-replace"`, …), so drafts can follow its
+   * structure (local engine only). Default: none.
+   */
+  editFormat?: string;
   /** Cancels the generation within a token. */
   signal?: AbortSignal;
 }

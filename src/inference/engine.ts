@@ -10,6 +10,7 @@ import { readModelFacts, type ModelFacts } from "./model-facts.js";
 import { PrefixStore } from "./prefix-store.js";
 import { drainSamplerPool } from "./sampler-pool.js";
 import { DraftModelDrafter, type Drafter } from "./draft-model.js";
+import type { EditBlockTokenizer } from "./edit-blocks.js";
 import { PromptLookupDrafter } from "./prompt-lookup.js";
 import { lineBreaksOf, Speculator, type LineBreakTest } from "./speculation.js";
 import { FixedStepCost, OnlineStepCost, type StepCost, type StepCostModel } from "./step-cost.js";
@@ -50,6 +51,11 @@ export interface EngineRequest {
   draftSource?: readonly Token[] | null;
   /** Where drafts come from: the input ("lookup") or the draft model. Default "lookup". */
   drafter?: "lookup" | "draft-model";
+  /**
+   * The answer is asked to write SEARCH/REPLACE blocks: lookup drafts follow their structure
+   * (marker lines, a REPLACE block copying its SEARCH block; prompt-lookup.ts). Default false.
+   */
+  editBlocks?: boolean;
   signal?: AbortSignal;
   /** Which KV sequence. Default 0. */
   sequence?: number;
@@ -282,6 +288,11 @@ export class LocalEngine {
 
   private readonly breaksLine: LineBreakTest = lineBreaksOf((tokens) => this.model.detokenize(tokens as Token[]));
 
+  private readonly blockTokenizer: EditBlockTokenizer = {
+    text: (tokens) => this.model.detokenize(tokens as Token[]),
+    tokenize: (text) => this.model.tokenize(text, false),
+  };
+
   /** Compiled grammars by text: the agent sends the same format grammar every turn. */
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
 
@@ -302,7 +313,7 @@ export class LocalEngine {
     if (request.drafter === "draft-model") {
       if (!this.draft) throw new ModelError("draft-model speculation needs a draft model (draftModelPath)");
       drafter = new DraftModelDrafter(this.draft.sequence);
-    } else if (draftSource) drafter = new PromptLookupDrafter(draftSource);
+    } else if (draftSource) drafter = new PromptLookupDrafter(draftSource, request.editBlocks === true ? { editBlocks: this.blockTokenizer } : {});
     return drafter ? new Speculator(drafter, cost, { breaksLine: this.breaksLine }) : undefined;
   }
 

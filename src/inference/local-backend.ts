@@ -47,6 +47,7 @@ export class LocalBackend implements Backend {
       target,
       stop: request.stop,
       draftSource,
+      editBlocks: request.editFormat === "search-replace",
       signal: request.signal,
       sequence: this.sequence,
       onPrefillProgress: this.onPrefillProgress,

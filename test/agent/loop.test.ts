@@ -42,6 +42,7 @@ describe("agent loop", () => {
     expect(user).toMatch(/# Task\nsay hello world\n\nEdit only: greet\.txt\.\nWrite edits as whole-file blocks/);
     expect(req?.grammar).toBeDefined();
     expect(req?.prediction).toContain("hello\n");
+    expect(req?.editFormat).toBe("whole");
   });
 
   it("feeds a failed match back and applies the retry, nothing partial in between", async () => {
@@ -175,6 +176,8 @@ describe("agent loop", () => {
     expect(outcome.exitCode).toBe(0);
     expect(events.find((e) => e.type === "edit.proposed")).toMatchObject({ format: "search-replace" });
     expect(backend.requests[0]?.messages[1]?.content).toMatch(/SEARCH\/REPLACE blocks \(way 2\)\.$/);
+    // The engine drafts along the blocks' structure when told the format.
+    expect(backend.requests[0]?.editFormat).toBe("search-replace");
   });
 
   it("appends later turns to the conversation verbatim, showing files that changed", async () => {

@@ -63,23 +63,27 @@ describe("sweepKvChoices", () => {
 });
 
 describe("compareDecodeAtDepths", () => {
-  it("measures ours ascending, theirs, ours descending, and compares the mean of ours at each depth", async () => {
+  it("alternates ours and theirs at each depth, ours first and last, and takes the median of the rounds' ratios", async () => {
     const calls: string[] = [];
-    const ours = [{ 0: 40, 4096: 28 }, { 0: 44, 4096: 32 }];
+    const ours: Record<number, number[]> = { 0: [40, 44, 40], 4096: [28, 32, 30] };
+    const theirs: Record<number, number[]> = { 0: [42, 21], 4096: [40, 31] };
     const result = await compareDecodeAtDepths(
-      async (order) => {
-        calls.push(`ours ${order}`);
-        return ours.shift() ?? {};
+      async (d) => {
+        calls.push(`ours ${d}`);
+        return ours[d]?.shift() ?? 0;
       },
-      async () => {
-        calls.push("theirs");
-        return { 0: 42, 4096: 40 };
+      async (d) => {
+        calls.push(`theirs ${d}`);
+        return theirs[d]?.shift() ?? 0;
       },
-      [0, 4096],
+      [4096, 0],
     );
-    expect(calls).toEqual(["ours ascending", "theirs", "ours descending"]);
-    expect(result.ours).toEqual({ 0: [40, 44], 4096: [28, 32] });
-    expect(result.ratio).toEqual({ 0: 1, 4096: 0.75 });
+    expect(calls).toEqual(["ours 0", "theirs 0", "ours 0", "theirs 0", "ours 0", "ours 4096", "theirs 4096", "ours 4096", "theirs 4096", "ours 4096"]);
+    expect(result.ours).toEqual({ 0: [40, 44, 40], 4096: [28, 32, 30] });
+    expect(result.theirRuns).toEqual({ 0: [42, 21], 4096: [40, 31] });
+    expect(result.ratios).toEqual({ 0: [1, 2], 4096: [0.75, 1] });
+    expect(result.ratio).toEqual({ 0: 1.5, 4096: 0.88 });
+    expect(result.theirs).toEqual({ 0: 31.5, 4096: 35.5 });
   });
 });
 

@@ -27,6 +27,22 @@ describe("LocalEngine on the successor model", () => {
     expect(stats.ttftMs).toBeGreaterThan(0);
   });
 
+  it("drafts along SEARCH/REPLACE blocks when told the answer writes them (editBlocks), same output", async () => {
+    const file = "const a = 1;\nlet b = 2;\nreturn a + b;\n";
+    const prompt = engine.tokenize(`Rules.\n\nsrc/x.ts\n\`\`\`\n${file}\`\`\`\n\nTask: change b.\n`);
+    const answer = "src/x.ts\n<<<<<<< SEARCH\nlet b = 2;\nreturn a + b;\n=======\nlet b = 3;\nreturn a + b;\n>>>>>>> REPLACE\n";
+    const target = engine.tokenize(answer);
+    const request = { prompt, target, maxTokens: target.length, stepCost: { alphaMs: 10, betaMs: 0.2 }, restore: false, persist: false };
+    await engine.clearSequence();
+    const plain = await collect(engine, request);
+    await engine.clearSequence();
+    const blocks = await collect(engine, { ...request, editBlocks: true });
+    expect(plain.text).toBe(answer);
+    expect(blocks.text).toBe(answer);
+    // The marker lines (31 tokens on the byte vocabulary) are nowhere in the prompt.
+    expect(blocks.stats.draftAccepted).toBeGreaterThanOrEqual(plain.stats.draftAccepted + 20);
+  });
+
   it("speculation from the prompt: ≥ 90% of output tokens come from accepted drafts, same output", async () => {
     const prompt = copyPrompt(600);
     const plain = await collect(engine, { prompt, maxTokens: 300, draftSource: null, ignoreEog: true });

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { ensureFixtureModel } from "../../../fixtures/index.js";
 import { UsageError } from "../../errors.js";
 import { measureDecode, runBench } from "../../bench/bench-run.js";
-import { compareDecodeAtDepths, DEFAULT_DEPTHS, measureDecodeAtDepths } from "../../bench/depth-decode.js";
+import { compareDecodeAtDepths, decodeAtDepthOf, DEFAULT_DEPTHS, measureDecodeAtDepths } from "../../bench/depth-decode.js";
 import { sweepKvChoices, type KvSweepRow } from "../../bench/kv-sweep.js";
 import { compareDecode, runLlamaBench, runLlamaBenchDepths } from "../../bench/llama-bench.js";
 import { describePlan, gib } from "../../inference/index.js";
@@ -19,6 +19,7 @@ interface BenchFlags {
   threads?: number;
   compareLlamaBench?: string;
   depths?: number[];
+  depthRounds?: number;
   kvSweep?: boolean;
 }
 
@@ -43,6 +44,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option("--threads <n>", "threads (default: tuned)", positiveInt)
     .option("--compare-llama-bench <path>", "also run llama.cpp's llama-bench on the same file and threads")
     .option("--depths <list>", "context depths to decode at (default 0,4096,16384)", depthList)
+    .option("--depth-rounds <n>", "with --compare-llama-bench: rounds of theirs between ours at each depth (default 2)", positiveInt)
     .option("--kv-sweep", "with --compare-llama-bench: llama-bench's decode at each depth for each flash-attention and KV-cache choice")
     .action(async (flags: BenchFlags) => {
       const log = (line: string): void => void ctx.stderr.write(`${line}\n`);
@@ -68,7 +70,6 @@ export function registerBench(program: Command, ctx: CliContext): void {
           log(`  decode at depth ${d}: skipped (context ${engine.plan.contextSize})`);
           return false;
         });
-        const ourDepths = (order: "ascending" | "descending"): Promise<Record<number, number>> => measureDecodeAtDepths(engine, depths, 128, order, ctx.signal);
         let decodeAtDepth: Record<number, number>;
         let depthComparison: Record<string, unknown> = {};
         let comparison: Record<string, number> = {};
@@ -90,13 +91,17 @@ export function registerBench(program: Command, ctx: CliContext): void {
           };
           log(`  llama-bench: pp512 ${theirPrefill.pp512} tok/s; tg128 ${decode.theirs.join(" / ")} tok/s, ours around each ${decode.ours.join(" / ")} tok/s`);
           log(`  ours/theirs: prefill ${comparison.prefillRatio}×, decode ${comparison.decodeRatio}× (median of ${decode.ratios.map((r) => round2(r)).join(", ")})`);
-          log(`decode at depths ${depths.join(", ")}, ours before and after llama-bench tg128 -d (same settings)…`);
-          const atDepths = await compareDecodeAtDepths(ourDepths, () => runLlamaBenchDepths(bin, modelPath, engine.plan.threads, engine.plan, depths, 128, 1, ctx.signal), depths);
-          for (const d of depths) log(`  depth ${d}: ours ${atDepths.ours[d]?.join(" / ")} tok/s, llama-bench ${atDepths.theirs[d]} tok/s: ${atDepths.ratio[d]}×`);
+          const rounds = flags.depthRounds ?? 2;
+          log(`decode at depths ${depths.join(", ")}: ours and llama-bench tg128 -d (same settings) alternating, ${rounds} rounds of theirs between ours…`);
+          const theirs = async (d: number): Promise<number> => (await runLlamaBenchDepths(bin, modelPath, engine.plan.threads, engine.plan, [d], 128, 1, ctx.signal))[d] ?? 0;
+          const atDepths = await compareDecodeAtDepths(decodeAtDepthOf(engine, Math.max(0, ...depths), 128, ctx.signal), theirs, depths, rounds);
+          for (const d of depths) {
+            log(`  depth ${d}: ours ${atDepths.ours[d]?.join(" / ")} tok/s, llama-bench ${atDepths.theirRuns[d]?.join(" / ")} tok/s: ${atDepths.ratio[d]}× (rounds ${atDepths.ratios[d]?.join(", ")})`);
+          }
           decodeAtDepth = Object.fromEntries(depths.map((d) => [d, round2(mean(atDepths.ours[d] ?? []))]));
-          depthComparison = { llamaBenchAtDepth: atDepths.theirs, decodeRatioAtDepth: atDepths.ratio };
+          depthComparison = { llamaBenchAtDepth: atDepths.theirs, decodeRatioAtDepth: atDepths.ratio, decodeRatiosAtDepth: atDepths.ratios };
         } else {
-          decodeAtDepth = await ourDepths("ascending");
+          decodeAtDepth = await measureDecodeAtDepths(engine, depths, 128, ctx.signal);
           for (const d of depths) log(`  decode at depth ${d}: ${decodeAtDepth[d]} tok/s`);
         }
         let kvSweep: KvSweepRow[] | undefined;
