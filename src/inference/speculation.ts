@@ -91,7 +91,8 @@ export interface SpeculatorOptions {
   maxDraft?: number;
   /**
    * Steps between one-token probes of a costly drafter (a draft model) once drafting stopped
-   * paying, so a change in acceptance is noticed. Default 16.
+   * paying, so a change in acceptance is noticed; each probe that fails doubles the wait (up to
+   * 16×), a hit brings it back. Default 16.
    */
   probeEvery?: number;
   /** Which tokens end a line (the acceptance model tells line starts apart). Default: none do. */
@@ -109,8 +110,11 @@ export class Speculator {
   /** The token the proposal follows. */
   private last = -1;
   private sent = 0;
-  private draftMsPerToken = 0;
+  /** What a costly drafter's token costs; until measured, as much as verifying one (its first call also catches up on the prompt). */
+  private draftMsPerToken: number | undefined;
   private idleSteps = 0;
+  private probeInterval: number;
+  private probing = false;
   /** A costly drafter's tokens guessed right in a row (the context of its next draft). */
   private streak = 0;
 
@@ -121,6 +125,7 @@ export class Speculator {
   ) {
     this.maxDraft = options.maxDraft ?? 64;
     this.probeEvery = options.probeEvery ?? 16;
+    this.probeInterval = this.probeEvery;
     this.breaksLine = options.breaksLine ?? (() => false);
   }
 
@@ -140,8 +145,9 @@ export class Speculator {
     }
     // A costly drafter is asked only for what pays; until it answers, its tokens are unknown.
     const unknown: Draft = { tokens: [], context: this.streak };
-    let k = bestDraftLength(this.acceptance, unknown, this.last, max, price, this.breaksLine, this.draftMsPerToken);
-    if (k === 0 && max > 0 && ++this.idleSteps >= this.probeEvery) k = 1;
+    let k = bestDraftLength(this.acceptance, unknown, this.last, max, price, this.breaksLine, this.draftMsPerToken ?? price.betaMs);
+    this.probing = k === 0 && max > 0 && ++this.idleSteps >= this.probeInterval;
+    if (this.probing) k = 1;
     this.proposal = unknown;
     this.sent = 0;
     if (k === 0) return [];
@@ -149,7 +155,7 @@ export class Speculator {
     const started = performance.now();
     const { tokens } = await this.drafter.propose(history, k);
     const ms = performance.now() - started;
-    if (tokens.length > 0) this.draftMsPerToken = this.draftMsPerToken * 0.8 + (ms / tokens.length) * 0.2;
+    if (tokens.length > 0) this.draftMsPerToken = this.draftMsPerToken === undefined ? ms / tokens.length : this.draftMsPerToken * 0.8 + (ms / tokens.length) * 0.2;
     this.proposal = { tokens, context: this.streak };
     this.sent = admit && tokens.length > 0 ? admit(tokens) : tokens.length;
     return tokens.slice(0, this.sent);
@@ -169,6 +175,8 @@ export class Speculator {
       this.acceptance.record(context + j, this.breaksLine(j === 0 ? this.last : (tokens[j - 1] ?? -1)), this.proposal.fromOutput ?? false, hit);
     }
     if (this.sent > 0) this.streak = accepted === this.sent ? this.streak + accepted : 0;
+    if (this.probing) this.probeInterval = accepted > 0 ? this.probeEvery : Math.min(this.probeInterval * 2, this.probeEvery * 16);
+    this.probing = false;
     this.drafter.feedback(this.sent, accepted);
   }
 }

@@ -88,3 +88,26 @@ describe("online step price", () => {
     expect(cost.estimate().alphaMs + cost.estimate().betaMs).toBeCloseTo(60, 0);
   });
 });
+
+describe("Speculator with a costly drafter", () => {
+  /** A draft-model-like drafter that is never right, counting its calls. */
+  function wrongModel(): Drafter & { calls: number } {
+    const d = { cheap: false as const, calls: 0, propose: (_h: readonly number[], max: number): Draft => (d.calls++, draft(max, 0)), feedback: (): void => {} };
+    return d;
+  }
+
+  it("is not asked before it is known to pay, and a drafter that keeps failing is probed ever more rarely", async () => {
+    const drafter = wrongModel();
+    // Verifying a drafted token costs most of a plain step, as on a CPU.
+    const speculator = new Speculator(drafter, new FixedStepCost({ alphaMs: 18, betaMs: 9 }));
+    const callsAt: number[] = [];
+    for (let step = 1; step <= 400; step++) {
+      const sent = await speculator.draft([1, 2, step], 8);
+      if (sent.length > 0) callsAt.push(step);
+      speculator.settle(0, [7], 1 + sent.length, 27 + 9 * sent.length);
+    }
+    // Probes only, one token each, at 16, then 32, 64, 128 and 256 steps apart (16× at most).
+    expect(callsAt).toEqual([16, 48, 112, 240]);
+    expect(drafter.calls).toBe(4);
+  });
+});
