@@ -8,7 +8,7 @@
  *
  * Same result as `encodeCounts(termCounts(text))`, byte for byte (terms in the same order).
  */
-import { splitIdentifier } from "./terms.js";
+import { isLetter, isWordChar, MAX_WORD, MIN_WORD, splitIdentifier } from "./terms.js";
 
 /** What a text's body field holds: its encoded counts and its length in terms. */
 export interface EncodedTerms {
@@ -20,8 +20,6 @@ export interface EncodedTerms {
 
 /** Distinct words kept before the table starts over (a long-lived process packing many repos). */
 const MAX_WORDS = 2_000_000;
-const MIN_WORD = 2;
-const MAX_WORD = 64;
 
 let mask = (1 << 16) - 1;
 /** Open-addressing slots: word id + 1, 0 empty. */
@@ -134,10 +132,6 @@ function addTermsOf(id: number): void {
   termsTo[id] = poolSize;
 }
 
-function isLetter(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-}
-
 /** Term counts of every identifier and word of `text`, encoded (see `encodeCounts`). */
 export function encodedTermCounts(text: string): EncodedTerms {
   if (words.length > MAX_WORDS) reset();
@@ -155,7 +149,7 @@ export function encodedTermCounts(text: string): EncodedTerms {
     let h = Math.imul(0x811c9dc5 ^ c, 0x01000193);
     for (i++; i < n; i++) {
       c = text.charCodeAt(i);
-      if (!(isLetter(c) || (c >= 48 && c <= 57))) break;
+      if (!isWordChar(c)) break;
       h = Math.imul(h ^ c, 0x01000193);
     }
     const len = i - start;

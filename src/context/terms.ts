@@ -105,9 +105,9 @@ export function termCounts(text: string, into: Map<string, number> = new Map()):
     }
     const start = i;
     do c = text.charCodeAt(++i);
-    while (i < n && (isLetter(c) || (c >= 48 && c <= 57)));
+    while (i < n && isWordChar(c));
     const len = i - start;
-    if (len < 2 || len > 64) continue;
+    if (len < MIN_WORD || len > MAX_WORD) continue;
     const w = text.slice(start, i);
     words.set(w, (words.get(w) ?? 0) + 1);
   }
@@ -115,9 +115,19 @@ export function termCounts(text: string, into: Map<string, number> = new Map()):
   return into;
 }
 
-function isLetter(c: number): boolean {
+/** Whether char code `c` can start a word (an ASCII letter); term-table.ts scans by the same rule. */
+export function isLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
+
+/** Whether char code `c` can continue a word (an ASCII letter or digit). */
+export function isWordChar(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57);
+}
+
+/** Words counted are 2 to 64 characters long. */
+export const MIN_WORD = 2;
+export const MAX_WORD = 64;
 
 /** The distinct terms of a task, in order of first use. */
 export function queryTerms(task: string): string[] {

@@ -313,7 +313,7 @@ export class LocalEngine {
     if (request.drafter === "draft-model") {
       if (!this.draft) throw new ModelError("draft-model speculation needs a draft model (draftModelPath)");
       drafter = new DraftModelDrafter(this.draft.sequence);
-    } else if (draftSource) drafter = new PromptLookupDrafter(draftSource, request.editBlocks === true ? { editBlocks: this.blockTokenizer } : {});
+    } else if (draftSource) drafter = new PromptLookupDrafter(draftSource, request.editBlocks === true ? { editBlocks: this.blockTokenizer, breaksLine: this.breaksLine } : {});
     return drafter ? new Speculator(drafter, cost, { breaksLine: this.breaksLine }) : undefined;
   }
 

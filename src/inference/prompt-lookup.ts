@@ -1,5 +1,6 @@
 import type { Draft, Drafter } from "./draft-model.js";
 import { EditBlockTracker, type EditBlockTokenizer } from "./edit-blocks.js";
+import { lineBreaksOf, type LineBreakTest } from "./speculation.js";
 
 /**
  * Draft tokens looked up from what was read and written so far: an edit mostly copies the file
@@ -50,6 +51,8 @@ export interface PromptLookupOptions {
   closeWhenLost?: boolean;
   /** Match a line's first tokens against line starts (with `editBlocks`). Default true. */
   lineStarts?: boolean;
+  /** Which tokens end a line, for line starts. Default: `lineBreaksOf` the tokenizer's texts (a memo of its own). */
+  breaksLine?: LineBreakTest;
 }
 
 /** Stands for "a line break" in the line-start keys (above every vocabulary's ids). */
@@ -86,14 +89,8 @@ export class PromptLookupDrafter implements Drafter {
     this.closeWhenLost = options.closeWhenLost ?? true;
     const tokenizer = options.editBlocks;
     if (tokenizer) this.blocks = new EditBlockTracker(tokenizer);
-    if (tokenizer && (options.lineStarts ?? true)) {
-      const known = new Map<number, boolean>();
-      this.breaks = (token) => {
-        let breaks = known.get(token);
-        if (breaks === undefined) known.set(token, (breaks = tokenizer.text([token]).includes("\n")));
-        return breaks;
-      };
-    }
+    // The engine passes its own memo: indexing a prompt asks about every token in it, each generation.
+    if (tokenizer && (options.lineStarts ?? true)) this.breaks = options.breaksLine ?? lineBreaksOf((tokens) => tokenizer.text(tokens));
     for (let i = 0; i < this.stream.length; i++) this.indexAt(i);
   }
 
