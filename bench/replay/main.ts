@@ -6,9 +6,13 @@
  * target answer is decoded with every step's token forced to the target. Which drafts are accepted
  * does not depend on the model under teacher forcing, so the full step schedule is computed exactly
  * (schedule.ts, checked against the engine's own counts); the engine runs the first `--steps`
- * verification steps of each variant for real, timing each step, and a least-squares fit of
- * ms = α + β·(batch tokens) over all of a commit's timed steps prices every variant's full
- * schedule at that context depth. Time to finished edit = prefill + the priced schedule.
+ * verification steps of each variant for real, timing each step, and times batches of every size
+ * the policy drafts for (BATCH_SIZES, `--calibrate` rounds) at the commit's depth: each variant's
+ * full schedule, as the policy runs it knowing those prices, is priced step by step with them (on
+ * a CPU a batch's cost is neither linear nor monotone in its size, so a line fitted through short
+ * batches overpriced long ones by up to 70%). Time to finished edit = prefill + the priced
+ * schedule. `--real K` also decodes K commits' whole answers for real, plain and with the engine's
+ * own online policy, and sets their wall-clock speedups beside the priced ones.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -16,19 +20,22 @@ import { parseArgs } from "node:util";
 import type { Token } from "node-llama-cpp";
 import { ensureFixtureModel, isFixtureModelName, repoRoot } from "../../fixtures/index.js";
 import type { FormatName } from "../../src/edits/index.js";
-import { describeKvTypes, lineBreaksOf } from "../../src/inference/index.js";
+import { BATCH_SIZES, batchCurve, describeKvTypes, lineBreaksOf } from "../../src/inference/index.js";
 import { chatPromptTokens, LocalEngine } from "../../src/inference/runtime.js";
 import { answerText, commitOptions, promptMessages } from "./answers.js";
 import { renderChart } from "./chart.js";
 import { commitsFile, readCommits, selectCommits } from "./commits.js";
 import { median } from "../../src/median.js";
 import { formatCrossover, renderTable, type ReplayRow } from "./report.js";
+import { realRuns, realSummary, type RealRun } from "./real-runs.js";
 import { fitStepCost, lookupSchedule, scheduleCostMs, type Schedule, type StepCost, type StepSample } from "./schedule.js";
 
 const { values: args } = parseArgs({
   options: {
     ...commitOptions,
     steps: { type: "string", default: "4" },
+    calibrate: { type: "string", default: "2" },
+    real: { type: "string", default: "0" },
     threads: { type: "string" },
     "draft-model": { type: "string", default: "draft-q8_0" },
     "no-draft-model": { type: "boolean", default: false },
@@ -117,6 +124,7 @@ for (const [n, commit] of commits.entries()) {
   const first = prompts.get(formatNames[0] as FormatName) as Token[];
   const fileTokens = engine.tokenize(commit.before).length;
   const prefillMs = (await timedRun(first, [first[0] as Token], false)).ms;
+  const calibration = await engine.timeBatches(first, engine.tokenize(commit.after), BATCH_SIZES, Number(args.calibrate));
   // Every timed step of this commit (all formats, plain and speculative) prices α + β·batch at
   // this context depth; each variant's full schedule is then priced with it.
   const samples: StepSample[] = [];
@@ -173,7 +181,8 @@ for (const [n, commit] of commits.entries()) {
       });
     }
   }
-  const cost = fitStepCost(samples);
+  const menu = new Set(BATCH_SIZES);
+  const cost = { ...fitStepCost(samples), batchMs: batchCurve([...calibration, ...samples.filter((s) => menu.has(s.batch))]) };
   if (process.env.REPLAY_DEBUG) log(JSON.stringify(samples.map((s) => [s.batch, Math.round(s.ms)])));
   for (const entry of pending) {
     const { row } = entry;
@@ -193,7 +202,12 @@ for (const [n, commit] of commits.entries()) {
     rows.push(row);
   }
   const last = pending.filter((p) => p.row.speculation === "lookup").map((p) => p.row);
-  log(`[${n + 1}/${commits.length}] ${commit.path} (${commit.before.length} B, prompt ${first.length} tok): step ${cost.alphaMs.toFixed(0)} + ${cost.betaMs.toFixed(1)}·batch ms; ${last.map((r) => `${r.format} ${r.speedup}×`).join(", ")} — ${Math.round((performance.now() - started) / 1000)} s`);
+  log(`[${n + 1}/${commits.length}] ${commit.path} (${commit.before.length} B, prompt ${first.length} tok): steps of 1/2/8/16/64 tokens ${[1, 2, 8, 16, 64].map((b) => Math.round(cost.batchMs[b] ?? 0)).join("/")} ms; ${last.map((r) => `${r.format} ${r.speedup}×`).join(", ")} — ${Math.round((performance.now() - started) / 1000)} s`);
+}
+let real: RealRun[] = [];
+if (Number(args.real) > 0) {
+  log(`real runs: ${args.real} commits, whole answers decoded plain and with the online policy`);
+  real = await realRuns(engine, commits, formatNames, Number(args.real), log);
 }
 await engine.dispose();
 
@@ -205,6 +219,10 @@ const chartFile = path.join(args.out, "replay.svg");
 writeFileSync(chartFile, renderChart(rows.filter((r) => r.speculation !== "none").map((r) => ({ variant: `${r.format}/${r.speculation}`, fileBytes: r.fileBytes, speedup: r.speedup, timeToEditMs: r.timeToEditMs }))));
 writeFileSync(path.join(args.out, "replay-rows.json"), JSON.stringify(rows, null, 1));
 process.stdout.write(`chart: ${chartFile}\n`);
+if (real.length > 0) {
+  const summary = realSummary(real);
+  process.stdout.write(`real runs (online policy, wall clock): ${Object.entries(summary).map(([f, s]) => `${f} ${s.medianSpeedup}× median of ${s.runs}${s.identical ? "" : " TEXT DIFFERS"}`).join(", ")}\n`);
+}
 if (args.json) {
   const variants: Record<string, { medianSpeedup: number; medianTps: number; medianTimeToEditMs: number; acceptance: number; identical: boolean }> = {};
   for (const key of new Set(rows.map((r) => `${r.format}/${r.speculation}`))) {
@@ -217,5 +235,5 @@ if (args.json) {
       identical: rs.every((r) => r.identical),
     };
   }
-  process.stdout.write(`${JSON.stringify({ commits: commits.length, crossoverTokens: crossover?.tokens ?? null, crossoverBytes: crossover?.bytes ?? null, seconds: Math.round((performance.now() - started) / 1000), variants })}\n`);
+  process.stdout.write(`${JSON.stringify({ commits: commits.length, crossoverTokens: crossover?.tokens ?? null, crossoverBytes: crossover?.bytes ?? null, seconds: Math.round((performance.now() - started) / 1000), variants, real: real.length > 0 ? realSummary(real) : undefined })}\n`);
 }

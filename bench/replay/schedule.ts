@@ -1,4 +1,4 @@
-import { FixedStepCost, PromptLookupDrafter, Speculator, type PromptLookupOptions, type SpeculatorOptions, type StepCost } from "../../src/inference/index.js";
+import { FixedStepCost, PromptLookupDrafter, Speculator, stepMs, type PromptLookupOptions, type SpeculatorOptions, type StepCost } from "../../src/inference/index.js";
 
 import { median } from "../../src/median.js";
 
@@ -86,5 +86,5 @@ export function fitStepCost(samples: readonly StepSample[]): StepCost {
 
 /** Milliseconds of a whole schedule at the fitted step cost. */
 export function scheduleCostMs(cost: StepCost, schedule: Schedule): number {
-  return schedule.steps * cost.alphaMs + cost.betaMs * schedule.batchSizes.reduce((a, b) => a + b, 0);
+  return schedule.batchSizes.reduce((a, b) => a + stepMs(cost, b), 0);
 }

@@ -13,6 +13,7 @@ import { DraftModelDrafter, type Drafter } from "./draft-model.js";
 import type { EditBlockTokenizer } from "./edit-blocks.js";
 import { PromptLookupDrafter } from "./prompt-lookup.js";
 import { lineBreaksOf, Speculator, type LineBreakTest } from "./speculation.js";
+import { timeBatches, type BatchTiming } from "./batch-timing.js";
 import { FixedStepCost, OnlineStepCost, type StepCost, type StepCostModel } from "./step-cost.js";
 import { threadsCacheFile, tunedThreads } from "./thread-tuning.js";
 import type { WarmResult } from "./backend.js";
@@ -110,7 +111,7 @@ export class LocalEngine {
     this.sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
     this.busy = this.sequences.map(() => Promise.resolve());
     // A GPU verifies a batch for about the price of one token; a CPU's batches are compute-bound.
-    this.stepCosts = this.sequences.map(() => new OnlineStepCost({ priorSlope: plan.gpuLayers === "max" ? 0.02 : 0.5 }));
+    this.stepCosts = this.sequences.map(() => new OnlineStepCost(plan.gpuLayers === "max" ? { prior: { surcharge: 0.05, slope: 0.02 } } : {}));
   }
 
   /** Loads the model by the wafer plan. Errors are ModelErrors with one clear line. */
@@ -191,6 +192,18 @@ export class LocalEngine {
   /** Forgets what a sequence holds (benchmarks: a cold start without reloading). */
   async clearSequence(index = 0): Promise<void> {
     await this.sequences[index]?.clearHistory();
+  }
+
+  /** Times verification batches of each size at the depth of `prompt` (benchmarks; see batch-timing.ts). */
+  async timeBatches(prompt: readonly Token[], tokens: readonly Token[], sizes: readonly number[], rounds = 2, index = 0): Promise<BatchTiming[]> {
+    const sequence = this.sequences[index];
+    if (!sequence) throw new ModelError(`no KV sequence ${index} (the engine has ${this.sequences.length})`);
+    const release = await this.lock(index);
+    try {
+      return await timeBatches(sequence, prompt, tokens, sizes, rounds);
+    } finally {
+      release();
+    }
   }
 
   /** Streams one generation; requests on the same sequence run one after another. */

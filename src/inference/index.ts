@@ -18,7 +18,7 @@ export { cpuMachine, gib, type MachineFacts } from "./machine.js";
 export { readModelFacts, type ModelFacts } from "./model-facts.js";
 export { PromptLookupDrafter, type PromptLookupOptions } from "./prompt-lookup.js";
 export { AcceptanceModel, bestDraftLength, lineBreaksOf, Speculator, type LineBreakTest, type SpeculatorOptions } from "./speculation.js";
-export { FixedStepCost, OnlineStepCost, type StepCost, type StepCostModel } from "./step-cost.js";
+export { BATCH_SIZES, batchCurve, FixedStepCost, OnlineStepCost, stepMs, type StepCost, type StepCostModel } from "./step-cost.js";
 export { planWafer, describePlan, describeKvTypes, kvCacheBytes, MAX_CONTEXT, type WaferPlan } from "./wafer-plan.js";
 
 /** Options of the in-process backend. */

@@ -1,5 +1,5 @@
 import type { Draft, Drafter } from "./draft-model.js";
-import type { StepCost, StepCostModel } from "./step-cost.js";
+import { stepMs, type StepCost, type StepCostModel } from "./step-cost.js";
 
 /**
  * Cost-aware speculation: each step drafts the number of tokens that maximizes expected tokens per
@@ -60,21 +60,24 @@ export type LineBreakTest = (token: number) => boolean;
 
 /**
  * The draft length in 0…`max` that maximizes expected emitted tokens per millisecond:
- * (1 + Σ_j Π_{i<j} q_i) / (α + β·(k + 1) + draftMs·k), where q_i is draft token i's acceptance
+ * (1 + Σ_j Π_{i<j} q_i) / (step(k + 1) + draftMs·k), where step(b) is the price of a batch of b
+ * (from the price table, which then also names the sizes that may be drafted for; else α + β·b), and q_i is draft token i's acceptance
  * (its context, whether the token before it broke the line, what it copies). 0 when no length
  * beats a plain step. (Maximizing expected tokens net of their time at the running rate instead
  * priced 0.01–0.04× lower on the exact schedules of 40 real commits.)
  */
 export function bestDraftLength(acceptance: AcceptanceModel, draft: Draft, last: number, max: number, cost: StepCost, breaksLine: LineBreakTest, draftMsPerToken = 0): number {
   let best = 0;
-  let bestRate = 1 / (cost.alphaMs + cost.betaMs);
+  let bestRate = 1 / stepMs(cost, 1);
   let survive = 1;
   let expected = 1;
   let before = last;
   for (let k = 1; k <= max; k++) {
     survive *= acceptance.probability(draft.context + k - 1, breaksLine(before), draft.fromOutput);
     expected += survive;
-    const rate = expected / (cost.alphaMs + cost.betaMs * (k + 1) + draftMsPerToken * k);
+    // A price table names the batch sizes that may be drafted for; others are passed over.
+    const priced = cost.batchMs === undefined || cost.batchMs[k + 1] !== undefined;
+    const rate = priced ? expected / (stepMs(cost, k + 1) + draftMsPerToken * k) : 0;
     if (rate > bestRate) {
       best = k;
       bestRate = rate;

@@ -2,6 +2,32 @@
 export interface StepCost {
   alphaMs: number;
   betaMs: number;
+  /**
+   * Measured milliseconds of a step by batch size (index = batch), where known; sizes without an
+   * entry are priced on the line. Default none. On a CPU the cost is neither linear nor monotone:
+   * matrix kernels work in tiles of columns, so 8 tokens can cost less than 6, and each token past
+   * the first few costs less than the line through short batches says (0.5B Q8_0, 2 threads, depth
+   * 2k: 1 token 40 ms, 2 tokens 72, 8 tokens 150, 32 tokens 436).
+   */
+  batchMs?: readonly (number | undefined)[];
+}
+
+/** What a step of `batch` tokens costs at `cost`. */
+export function stepMs(cost: StepCost, batch: number): number {
+  return cost.batchMs?.[batch] ?? cost.alphaMs + cost.betaMs * batch;
+}
+
+/** A price table from timed batches: the median of each size measured (index = batch). */
+export function batchCurve(samples: readonly { batch: number; ms: number }[]): (number | undefined)[] {
+  const bySize = new Map<number, number[]>();
+  for (const s of samples) if (s.batch >= 1 && Number.isFinite(s.ms)) bySize.set(s.batch, [...(bySize.get(s.batch) ?? []), s.ms]);
+  const curve: (number | undefined)[] = [];
+  for (const [size, ms] of bySize) {
+    const sorted = [...ms].sort((x, y) => x - y);
+    const mid = sorted.length >> 1;
+    curve[size] = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  }
+  return curve;
 }
 
 /** Step prices the speculation policy reads, and learns from the steps it times. */
@@ -22,6 +48,14 @@ export class FixedStepCost implements StepCostModel {
   observe(): void {}
 }
 
+/**
+ * Batch sizes (the last token + drafts) the cost-aware policy drafts for when it prices steps per
+ * size: every size up to 8, then sizes matrix kernels tile well. Measured on the 0.5B shape (Q8_0,
+ * 2 threads, depth 1.5k): a batch of 64 took 594 ms where 63 took 839 and 48 took 629; 8 took 125
+ * where 6 took 118 and 7 148. A short list is also learned within a few dozen steps.
+ */
+export const BATCH_SIZES: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64];
+
 /** Options of the online step price. */
 export interface OnlineStepCostOptions {
   /**
@@ -30,57 +64,120 @@ export interface OnlineStepCostOptions {
    */
   decay?: number;
   /**
-   * β/α assumed until steps of different batch sizes were timed. Default 0.5 on a CPU (measured
-   * 0.4–0.6 on the 0.5B shape at 2 threads: a batch's logits and matmuls are compute-bound there);
-   * a GPU verifies a batch of 32 for about the price of one token, so 0.02 there.
+   * What a batch costs beyond a plain step before it was measured, as a share of a plain step:
+   * `surcharge` for going from one token to a batch at all, `slope` per token after the first.
+   * Default on a CPU 0.9 and 0.33 (0.5B Q8_0, 2 threads: a plain step 24 ms, a batch of 2 51–58,
+   * 8 86–125, 16 132–190, 32 268–346): one token runs a matrix-vector kernel, a batch the
+   * matrix-matrix one, which costs about as much again before it pays off. A GPU verifies a batch
+   * of 32 for about the price of one token: pass 0.05 and 0.02 there.
    */
-  priorSlope?: number;
-  /** How many batch-size units of spread the prior slope is worth. Default 8. */
+  prior?: { surcharge: number; slope: number };
+  /** How many steps' worth the prior is. Default 4 (its slope: 8 batch-size units of spread). */
   priorWeight?: number;
+  /** Sizes priced per size, and the only ones the policy drafts for. Default BATCH_SIZES. */
+  sizes?: readonly number[];
 }
 
 /**
- * α and β fitted online by exponentially weighted least squares over timed steps, with the slope
- * pulled toward `priorSlope · α` while the batch sizes seen barely vary (all plain steps say
- * nothing about what a drafted token costs).
+ * A step's price learned online: the plain step p (exponentially weighted mean of batch-1 steps),
+ * a batch's extra cost as γ + β·(batch − 1) (weighted least squares over drafted steps, pulled
+ * toward the prior while few were seen), and for each size seen at least twice the ratio of what
+ * it cost to that line (kernels favour some sizes); a size not seen yet gets the best ratio seen.
+ * `estimate()` prices every size in `sizes`.
  */
 export class OnlineStepCost implements StepCostModel {
   private readonly decay: number;
-  private readonly priorSlope: number;
+  private readonly prior: { surcharge: number; slope: number };
   private readonly priorWeight: number;
+  private readonly sizes: readonly number[];
+  /** Batch-1 steps: weight and weighted sum of ms. */
+  private pw = 0;
+  private py = 0;
+  /** Drafted steps: weight and weighted sums of x = batch − 1, y = ms. */
   private w = 0;
   private sx = 0;
   private sy = 0;
   private sxx = 0;
   private sxy = 0;
+  /** Per size: how often seen, and the running ratio of its cost to the line. */
+  private readonly seen = new Map<number, { n: number; ratio: number }>();
 
   constructor(options: OnlineStepCostOptions = {}) {
     this.decay = options.decay ?? 0.97;
-    this.priorSlope = options.priorSlope ?? 0.5;
-    this.priorWeight = options.priorWeight ?? 8;
+    this.prior = options.prior ?? { surcharge: 0.9, slope: 0.33 };
+    this.priorWeight = options.priorWeight ?? 4;
+    this.sizes = options.sizes ?? BATCH_SIZES;
   }
 
   observe(batch: number, ms: number): void {
-    if (!(ms >= 0) || !Number.isFinite(ms)) return;
+    if (!(ms > 0) || !Number.isFinite(ms) || batch < 1) return;
+    const line = this.lineMs(batch);
     const d = this.decay;
-    this.w = this.w * d + 1;
-    this.sx = this.sx * d + batch;
-    this.sy = this.sy * d + ms;
-    this.sxx = this.sxx * d + batch * batch;
-    this.sxy = this.sxy * d + batch * ms;
+    this.pw *= d;
+    this.py *= d;
+    this.w *= d;
+    this.sx *= d;
+    this.sy *= d;
+    this.sxx *= d;
+    this.sxy *= d;
+    if (batch === 1) {
+      this.pw += 1;
+      this.py += ms;
+    } else {
+      const x = batch - 1;
+      this.w += 1;
+      this.sx += x;
+      this.sy += ms;
+      this.sxx += x * x;
+      this.sxy += x * ms;
+    }
+    if (line !== undefined && line > 0) {
+      const known = this.seen.get(batch);
+      const ratio = ms / line;
+      this.seen.set(batch, known ? { n: known.n + 1, ratio: known.ratio * 0.7 + ratio * 0.3 } : { n: 1, ratio });
+    }
   }
 
   estimate(): StepCost {
-    if (this.w === 0) return { alphaMs: 1, betaMs: this.priorSlope };
+    const fit = this.fit();
+    if (fit === undefined) return { alphaMs: 1 + this.prior.surcharge - this.prior.slope, betaMs: this.prior.slope, batchMs: this.table({ plain: 1, extra: this.prior.surcharge, slope: this.prior.slope }, false) };
+    return { alphaMs: Math.max(0, fit.plain + fit.extra - fit.slope), betaMs: fit.slope, batchMs: this.table(fit, true) };
+  }
+
+  /** The fitted line before per-size ratios: plain step, surcharge of a batch, slope per token. */
+  private fit(): { plain: number; extra: number; slope: number } | undefined {
+    if (this.pw === 0 && this.w === 0) return undefined;
+    const k = this.priorWeight;
+    const { surcharge, slope } = this.prior;
+    // Without plain steps, the plain step the drafted ones imply under the prior shape.
+    const plain = this.pw > 0 ? this.py / this.pw : this.sy / (this.w + surcharge * this.w + slope * this.sx);
+    if (this.w === 0) return { plain, extra: surcharge * plain, slope: slope * plain };
     const mx = this.sx / this.w;
     const my = this.sy / this.w;
     const varX = Math.max(0, this.sxx - this.w * mx * mx);
     const covXY = this.sxy - this.w * mx * my;
-    // The prior slope that keeps the fitted line through the mean: β0 = ρ·α, α = ȳ − β0·x̄.
-    const prior = (this.priorSlope * my) / (1 + this.priorSlope * mx);
-    const k = this.priorWeight;
-    const beta = Math.max(0, (covXY + k * prior) / (varX + k));
-    const alpha = Math.max(0.05 * my, my - beta * mx);
-    return { alphaMs: alpha, betaMs: beta };
+    const beta = Math.max(0, (covXY + 2 * k * slope * plain) / (varX + 2 * k));
+    const extra = (this.w * (my - plain - beta * mx) + k * surcharge * plain) / (this.w + k);
+    return { plain, extra: Math.max(-0.5 * plain, extra), slope: beta };
+  }
+
+  private lineMs(batch: number): number | undefined {
+    const fit = this.fit();
+    if (fit === undefined) return undefined;
+    return batch === 1 ? fit.plain : fit.plain + fit.extra + fit.slope * (batch - 1);
+  }
+
+  private table(fit: { plain: number; extra: number; slope: number }, useRatios: boolean): number[] {
+    const out: number[] = [];
+    // A size not yet measured is priced as well as the best measured one did against the line, so
+    // a line fitted mostly on short batches (dearer per token) does not keep long ones untried.
+    let best = 1;
+    if (useRatios) for (const [size, known] of this.seen) if (size > 1 && known.n >= 2) best = Math.min(best, known.ratio);
+    for (const size of this.sizes) {
+      const line = size === 1 ? fit.plain : fit.plain + fit.extra + fit.slope * (size - 1);
+      const known = useRatios && size > 1 ? this.seen.get(size) : undefined;
+      out[size] = Math.max(0.01, size === 1 ? line : known && known.n >= 2 ? line * known.ratio : line * best);
+    }
+    return out;
   }
 }

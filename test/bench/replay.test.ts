@@ -27,6 +27,16 @@ describe("replay schedule", () => {
     expect(s.proposed).toBe(0);
   });
 
+  it("with a measured price per batch size, drafts only for those sizes and prices each step at its own", async () => {
+    const file = range(1000, 1300);
+    // A CPU-like table: a batch costs about two plain steps before it pays, 8 and 32 are cheap.
+    const table = { alphaMs: 20, betaMs: 10, batchMs: [undefined, 25, 52, 62, 75, 95, 105, 115, 100, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 180, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 260] };
+    const s = await lookupSchedule(file, file, file.slice(3), table);
+    expect(s.batchSizes.every((b) => table.batchMs[b] !== undefined)).toBe(true);
+    expect(s.batchSizes.filter((b) => b === 32).length).toBeGreaterThan(5);
+    expect(scheduleCostMs(table, s)).toBeCloseTo(s.batchSizes.reduce((a, b) => a + (table.batchMs[b] ?? 0), 0));
+  });
+
   it("fits α + β·batch to timed steps and prices a schedule with it", () => {
     const cost = fitStepCost([1, 1, 17, 33, 33].map((batch) => ({ batch, ms: 40 + 10 * batch })));
     expect(cost.alphaMs).toBeCloseTo(40);

@@ -89,3 +89,13 @@ describe("LocalEngine on the successor model", () => {
     expect(pieces).toBe(3);
   });
 });
+
+describe("batch timing", () => {
+  it("times each size at the prompt's depth and leaves the sequence holding the prompt", async () => {
+    const prompt = copyPrompt(300);
+    const timings = await engine.timeBatches(prompt, ids([1, 2, 3, 4, 5]), [1, 2, 8], 2);
+    expect(timings.map((t) => t.batch)).toEqual([1, 2, 8, 1, 2, 8]);
+    expect(timings.every((t) => t.ms > 0)).toBe(true);
+    expect(engine.sequenceTokens()).toEqual(prompt.slice(0, -1));
+  });
+});

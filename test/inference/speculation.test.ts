@@ -69,23 +69,51 @@ describe("Speculator", () => {
 });
 
 describe("online step price", () => {
-  it("fits α and β to steps of different batch sizes", () => {
+  /** A CPU-like price: a plain step 24 ms, a batch 22 ms more and 8 ms per token after the first. */
+  const cpu = (batch: number): number => (batch === 1 ? 24 : 46 + 8 * (batch - 1));
+
+  it("fits the plain step, what going to a batch costs, and each further token", () => {
     const cost = new OnlineStepCost();
-    for (let i = 0; i < 40; i++) for (const batch of [1, 9, 17]) cost.observe(batch, 30 + 5 * batch);
-    const { alphaMs, betaMs } = cost.estimate();
-    expect(alphaMs).toBeCloseTo(30, 0);
-    expect(betaMs).toBeCloseTo(5, 0);
+    for (let i = 0; i < 40; i++) for (const batch of [1, 3, 9, 17, 33]) cost.observe(batch, cpu(batch));
+    const { batchMs } = cost.estimate();
+    for (const batch of [1, 2, 8, 16, 64]) expect(batchMs?.[batch]).toBeCloseTo(cpu(batch), 0);
   });
 
-  it("assumes the prior slope while only plain steps were seen, and follows a change in load", () => {
-    const cost = new OnlineStepCost({ priorSlope: 0.5 });
-    expect(cost.estimate()).toEqual({ alphaMs: 1, betaMs: 0.5 });
+  it("prices a size the kernels favour by what it cost, and offers only its sizes", () => {
+    const cost = new OnlineStepCost();
+    for (let i = 0; i < 40; i++) {
+      for (const batch of [1, 2, 8, 16, 32, 48]) cost.observe(batch, cpu(batch));
+      cost.observe(64, cpu(64) * 0.7);
+    }
+    const price = cost.estimate();
+    expect(price.batchMs?.[64]).toBeLessThan(price.batchMs?.[48] ?? 0);
+    expect(price.batchMs?.[63]).toBeUndefined();
+    const acceptance = new AcceptanceModel();
+    for (let i = 0; i < 50; i++) acceptance.record(64, false, false, true);
+    expect(bestDraftLength(acceptance, draft(70, 64), 1, 70, price, noBreaks)).toBe(63);
+  });
+
+  it("assumes the prior shape while only plain steps were seen, and follows a change in load", () => {
+    const cost = new OnlineStepCost();
     for (let i = 0; i < 50; i++) cost.observe(1, 30);
-    const plain = cost.estimate();
-    expect(plain.alphaMs + plain.betaMs).toBeCloseTo(30, 0);
-    expect(plain.betaMs / plain.alphaMs).toBeCloseTo(0.5, 1);
+    const plain = cost.estimate().batchMs ?? [];
+    expect(plain[1]).toBeCloseTo(30, 0);
+    expect((plain[2] ?? 0) / 30).toBeCloseTo(1 + 0.9 + 0.33, 1);
     for (let i = 0; i < 200; i++) cost.observe(1, 60);
-    expect(cost.estimate().alphaMs + cost.estimate().betaMs).toBeCloseTo(60, 0);
+    expect(cost.estimate().batchMs?.[1]).toBeCloseTo(60, 0);
+  });
+
+  it("stops drafting short guesses once a batch is seen to cost twice a plain step", async () => {
+    const speculator = new Speculator({ cheap: true, propose: () => draft(2, 3), feedback: () => {} }, new OnlineStepCost());
+    let sent = 0;
+    for (let step = 0; step < 60; step++) {
+      const drafts = await speculator.draft([1, 2, 3], 8);
+      sent += drafts.length;
+      // Half the guesses are right; a batch costs what the CPU above says.
+      const accepted = drafts.length > 0 && step % 2 === 0 ? 1 : 0;
+      speculator.settle(accepted, [100], 1 + drafts.length, cpu(1 + drafts.length));
+    }
+    expect(sent).toBeLessThan(10);
   });
 });
 
