@@ -14,6 +14,8 @@ export interface SequenceView {
   busy: boolean;
   /** Sticky key (`user` / `X-Spark-Session`) of the client it belongs to. */
   owner: string | undefined;
+  /** The prompt of the last request routed to it, when known (what it holds beyond is that request's answer). */
+  lastPrompt?: readonly number[];
 }
 
 /** Where a request goes and why (for the request log). */
@@ -36,8 +38,10 @@ export function sharedPrefix(a: readonly number[], b: readonly number[]): number
 /**
  * The policy, pure:
  * 1. a sticky key goes to the sequence it owns;
- * 2. else the longest shared prefix wins, if reusing it keeps at least half of what that sequence
- *    holds (a common system prompt alone must not pull a new repo onto someone else's cache);
+ * 2. else the longest shared prefix wins, if reusing it keeps at least half of that sequence's
+ *    last prompt (a common system prompt alone must not pull a new repo onto someone else's cache;
+ *    the answer it holds after that prompt does not count: a repeated prompt with a long answer
+ *    found no sequence that kept half and was prefilled from scratch every time);
  * 3. else an empty sequence;
  * 4. else the least recently used idle one (then any), whose cache is given up.
  */
@@ -50,7 +54,8 @@ export function chooseSequence(prompt: readonly number[], views: readonly Sequen
   let best: RouteDecision | undefined;
   views.forEach((v, index) => {
     const shared = sharedPrefix(prompt, v.held);
-    if (shared === 0 || shared * 2 < v.held.length) return;
+    const worth = Math.min(v.held.length, v.lastPrompt?.length ?? v.held.length);
+    if (shared === 0 || shared * 2 < worth) return;
     const current = best && views[best.index];
     const better =
       !best || !current || shared > best.shared || (shared === best.shared && (current.busy && !v.busy || (current.busy === v.busy && v.lastUsed > current.lastUsed)));
@@ -89,7 +94,7 @@ export class SequenceRouter {
   route(prompt: readonly number[], key?: string): RouteDecision {
     const views: SequenceView[] = this.lastUsed.map((lastUsed, i) => {
       const busy = this.isBusy(i);
-      return { held: busy ? (this.expected[i] ?? []) : this.heldTokens(i), lastUsed, busy, owner: this.owners[i] };
+      return { held: busy ? (this.expected[i] ?? []) : this.heldTokens(i), lastUsed, busy, owner: this.owners[i], lastPrompt: this.lastUsed[i] ? this.expected[i] : undefined };
     });
     const decision = chooseSequence(prompt, views, key);
     const i = decision.index;

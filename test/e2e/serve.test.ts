@@ -121,6 +121,18 @@ describe("spark serve: OpenAI-compatible API", () => {
     expect(second.usage?.prompt_tokens_details?.cached_tokens).toBeGreaterThanOrEqual(system.content.length);
   });
 
+  it("serves a repeated prompt from its cache even when the answer it holds is longer than the prompt", async () => {
+    const prompt = "the same file and task ".repeat(6);
+    const ask = async (): Promise<number> => {
+      const r = await client.completions.create({ model: "any", prompt, max_tokens: 400, ignore_eos: true } as OpenAI.CompletionCreateParamsNonStreaming);
+      return r.usage?.prompt_tokens_details?.cached_tokens ?? (r as unknown as { timings: { cache_n: number } }).timings.cache_n;
+    };
+    await ask();
+    // Everything but the last prompt token, which is evaluated again for its logits.
+    expect(await ask()).toBe(prompt.length - 1);
+    expect(await ask()).toBe(prompt.length - 1);
+  });
+
   it("keeps two clients on two repos in separate sequences: neither evicts the other", async () => {
     const repo = (name: string): OpenAI.ChatCompletionMessageParam => ({ role: "system", content: `repository ${name}: ${`${name} `.repeat(150)}` });
     const ask = async (name: string, q: string): Promise<number> => {

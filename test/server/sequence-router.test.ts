@@ -27,6 +27,14 @@ describe("chooseSequence", () => {
     expect(chooseSequence(repoB, views)).toEqual({ index: 1, reason: "free", shared: 0 });
   });
 
+  it("a repeated prompt goes back to its sequence however long the answer it holds after it", () => {
+    const answer = range(7000, 3 * repoA.length);
+    const views = [{ ...idle([...repoA, ...answer], 1), lastPrompt: repoA }, idle([], 0)];
+    expect(chooseSequence(repoA, views)).toEqual({ index: 0, reason: "prefix", shared: repoA.length });
+    // Half of the last prompt is still the bar: the system prompt alone does not take it.
+    expect(chooseSequence(repoB, views)).toMatchObject({ index: 1, reason: "free" });
+  });
+
   it("evicts the least recently used idle sequence when none match or is empty", () => {
     const views = [idle(repoA, 5), idle(range(3000, 50), 2), { ...idle(range(4000, 50), 1), busy: true }];
     expect(chooseSequence(repoB, views)).toEqual({ index: 1, reason: "evict", shared: 0 });
@@ -65,6 +73,15 @@ describe("SequenceRouter", () => {
     }
     // b was used last, so a's sequence is the one given up.
     expect(router.route(range(700, 100))).toEqual({ index: first, reason: "evict", shared: 0 });
+  });
+
+  it("a client repeating a prompt whose answer is longer than it keeps its cached prefix", () => {
+    const held: number[][] = [[], [], []];
+    const router = new SequenceRouter(3, (i) => held[i] ?? [], () => false);
+    const prompt = range(1, 100);
+    const first = router.route(prompt);
+    held[first.index] = [...prompt, ...range(5000, 300)];
+    expect(router.route(prompt)).toEqual({ index: first.index, reason: "prefix", shared: 100 });
   });
 
   it("routes by what a busy sequence is about to hold, and keys stay on their sequence", () => {
