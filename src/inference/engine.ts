@@ -12,7 +12,7 @@ import { drainSamplerPool } from "./sampler-pool.js";
 import { DraftModelDrafter, type Drafter } from "./draft-model.js";
 import type { EditBlockTokenizer } from "./edit-blocks.js";
 import { PromptLookupDrafter } from "./prompt-lookup.js";
-import { lineBreaksOf, Speculator, type LineBreakTest } from "./speculation.js";
+import { AcceptanceModel, lineBreaksOf, Speculator, type LineBreakTest } from "./speculation.js";
 import { timeBatches, type BatchTiming } from "./batch-timing.js";
 import { FixedStepCost, OnlineStepCost, type StepCost, type StepCostModel } from "./step-cost.js";
 import { threadsCacheFile, tunedThreads } from "./thread-tuning.js";
@@ -57,6 +57,11 @@ export interface EngineRequest {
    * (marker lines, a REPLACE block copying its SEARCH block; prompt-lookup.ts). Default false.
    */
   editBlocks?: boolean;
+  /**
+   * The kind of answer (e.g. the edit format), kept as a parameter because acceptance learned on
+   * one kind carries over to the next answer of that kind on the sequence. Default "text".
+   */
+  answerKind?: string;
   signal?: AbortSignal;
   /** Which KV sequence. Default 0. */
   sequence?: number;
@@ -95,6 +100,8 @@ export class LocalEngine {
   private readonly busy: Promise<void>[];
   /** What a step costs on each sequence, measured across its requests (depth and load drift). */
   private readonly stepCosts: OnlineStepCost[];
+  /** Acceptance learned per sequence, drafter and kind of answer, carried from answer to answer. */
+  private readonly acceptances = new Map<string, AcceptanceModel>();
   /** Generations pre-empt warms (src/inference/warm-prefill.ts). */
   private readonly priority = new WarmPriority();
 
@@ -327,7 +334,12 @@ export class LocalEngine {
       if (!this.draft) throw new ModelError("draft-model speculation needs a draft model (draftModelPath)");
       drafter = new DraftModelDrafter(this.draft.sequence);
     } else if (draftSource) drafter = new PromptLookupDrafter(draftSource, request.editBlocks === true ? { editBlocks: this.blockTokenizer, breaksLine: this.breaksLine } : {});
-    return drafter ? new Speculator(drafter, cost, { breaksLine: this.breaksLine }) : undefined;
+    if (!drafter) return undefined;
+    // Fixed prices replay exact schedules: they learn nothing across answers.
+    const key = `${request.sequence ?? 0}:${request.drafter ?? "lookup"}:${request.editBlocks === true}:${request.answerKind ?? "text"}`;
+    let acceptance = request.stepCost ? undefined : this.acceptances.get(key);
+    if (!acceptance && !request.stepCost) this.acceptances.set(key, (acceptance = new AcceptanceModel()));
+    return new Speculator(drafter, cost, { breaksLine: this.breaksLine, acceptance });
   }
 
   private async restorePrefix(sequence: LlamaContextSequence, prompt: readonly Token[]): Promise<void> {

@@ -48,6 +48,7 @@ export class LocalBackend implements Backend {
       stop: request.stop,
       draftSource,
       editBlocks: request.editFormat === "search-replace",
+      answerKind: request.editFormat,
       signal: request.signal,
       sequence: this.sequence,
       onPrefillProgress: this.onPrefillProgress,

@@ -50,6 +50,12 @@ export class AcceptanceModel {
   /** One verified draft position: its context, whether it starts a line, what it copies, and whether it matched. */
   record(context: number, lineStart: boolean, fromOutput: boolean, hit: boolean): void {
     const { i } = this.slot(context, lineStart, fromOutput);
+    // Kept across answers, a bucket still follows a change: past this many trials the old
+    // evidence is halved.
+    if ((this.trials[i] ?? 0) >= 256) {
+      this.trials[i] = (this.trials[i] ?? 0) / 2;
+      this.hits[i] = (this.hits[i] ?? 0) / 2;
+    }
     this.trials[i] = (this.trials[i] ?? 0) + 1;
     if (hit) this.hits[i] = (this.hits[i] ?? 0) + 1;
   }
@@ -100,11 +106,17 @@ export interface SpeculatorOptions {
   probeEvery?: number;
   /** Which tokens end a line (the acceptance model tells line starts apart). Default: none do. */
   breaksLine?: LineBreakTest;
+  /**
+   * What was learned of acceptance so far, shared with earlier answers of the same kind (the
+   * engine keeps one per sequence, drafter and edit format), so a short answer does not pay again
+   * for drafts its predecessors showed to fail. Default a fresh model.
+   */
+  acceptance?: AcceptanceModel;
 }
 
 /** One drafter behind the cost-aware policy, for one generation. */
 export class Speculator {
-  private readonly acceptance = new AcceptanceModel();
+  private readonly acceptance: AcceptanceModel;
   private readonly maxDraft: number;
   private readonly probeEvery: number;
   private readonly breaksLine: LineBreakTest;
@@ -126,6 +138,7 @@ export class Speculator {
     private readonly cost: StepCostModel,
     options: SpeculatorOptions = {},
   ) {
+    this.acceptance = options.acceptance ?? new AcceptanceModel();
     this.maxDraft = options.maxDraft ?? 64;
     this.probeEvery = options.probeEvery ?? 16;
     this.probeInterval = this.probeEvery;

@@ -39,6 +39,23 @@ describe("cost-aware draft length", () => {
     expect(acceptance.probability(3, true)).toBe(new AcceptanceModel().probability(3, true)); // another bucket
   });
 
+  it("kept across answers, still follows a change: old evidence is halved past 256 trials", () => {
+    const acceptance = new AcceptanceModel();
+    for (let i = 0; i < 1000; i++) acceptance.record(16, false, false, false);
+    expect(acceptance.probability(16)).toBeLessThan(0.01);
+    for (let i = 0; i < 300; i++) acceptance.record(16, false, false, true);
+    expect(acceptance.probability(16)).toBeGreaterThan(0.6);
+  });
+
+  it("a speculator given the acceptance an earlier answer taught starts from it", async () => {
+    const shared = new AcceptanceModel();
+    for (let i = 0; i < 40; i++) shared.record(3, false, false, false);
+    const proposal = { cheap: true as const, propose: () => draft(8, 3), feedback: () => {} };
+    const price = new FixedStepCost({ alphaMs: 10, betaMs: 1 });
+    expect((await new Speculator(proposal, price).draft([1, 2, 3], 8)).length).toBeGreaterThan(2);
+    expect(await new Speculator(proposal, price, { acceptance: shared }).draft([1, 2, 3], 8)).toEqual([]);
+  });
+
   it("tells line breaks by token text", () => {
     const breaks = lineBreaksOf((tokens) => (tokens[0] === 10 ? "\n" : tokens[0] === 11 ? "}\n  " : "x"));
     expect([breaks(10), breaks(11), breaks(12), breaks(-1)]).toEqual([true, true, false, false]);
