@@ -337,8 +337,11 @@ export class LocalEngine {
     if (!drafter) return undefined;
     // Fixed prices replay exact schedules: they learn nothing across answers.
     const key = `${request.sequence ?? 0}:${request.drafter ?? "lookup"}:${request.editBlocks === true}:${request.answerKind ?? "text"}`;
-    let acceptance = request.stepCost ? undefined : this.acceptances.get(key);
-    if (!acceptance && !request.stepCost) this.acceptances.set(key, (acceptance = new AcceptanceModel()));
+    let acceptance: AcceptanceModel | undefined;
+    if (!request.stepCost) {
+      acceptance = this.acceptances.get(key) ?? new AcceptanceModel();
+      this.acceptances.set(key, acceptance);
+    }
     return new Speculator(drafter, cost, { breaksLine: this.breaksLine, acceptance });
   }
 

@@ -1,3 +1,5 @@
+import { median } from "../median.js";
+
 /** What one verification step costs: `alphaMs + betaMs · batch` (batch = the last token + drafts). */
 export interface StepCost {
   alphaMs: number;
@@ -7,7 +9,7 @@ export interface StepCost {
    * entry are priced on the line. Default none. On a CPU the cost is neither linear nor monotone:
    * matrix kernels work in tiles of columns, so 8 tokens can cost less than 6, and each token past
    * the first few costs less than the line through short batches says (0.5B Q8_0, 2 threads, depth
-   * 2k: 1 token 40 ms, 2 tokens 72, 8 tokens 150, 32 tokens 436).
+   * 1.5k: 1 token 23–31 ms, 2 tokens 48–87, 8 tokens 83–123, 64 tokens 397–642).
    */
   batchMs?: readonly (number | undefined)[];
 }
@@ -22,11 +24,7 @@ export function batchCurve(samples: readonly { batch: number; ms: number }[]): (
   const bySize = new Map<number, number[]>();
   for (const s of samples) if (s.batch >= 1 && Number.isFinite(s.ms)) bySize.set(s.batch, [...(bySize.get(s.batch) ?? []), s.ms]);
   const curve: (number | undefined)[] = [];
-  for (const [size, ms] of bySize) {
-    const sorted = [...ms].sort((x, y) => x - y);
-    const mid = sorted.length >> 1;
-    curve[size] = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  }
+  for (const [size, ms] of bySize) curve[size] = median(ms);
   return curve;
 }
 
@@ -51,8 +49,8 @@ export class FixedStepCost implements StepCostModel {
 /**
  * Batch sizes (the last token + drafts) the cost-aware policy drafts for when it prices steps per
  * size: every size up to 8, then sizes matrix kernels tile well. Measured on the 0.5B shape (Q8_0,
- * 2 threads, depth 1.5k): a batch of 64 took 594 ms where 63 took 839 and 48 took 629; 8 took 125
- * where 6 took 118 and 7 148. A short list is also learned within a few dozen steps.
+ * 2 threads, depth 1.5k): a batch of 64 took 594 ms where 63 took 839 and 48 took 629; 8 took 139
+ * where 6 took 153 and 7 159. A short list is also learned within a few dozen steps.
  */
 export const BATCH_SIZES: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64];
 
@@ -163,8 +161,7 @@ export class OnlineStepCost implements StepCostModel {
 
   private lineMs(batch: number): number | undefined {
     const fit = this.fit();
-    if (fit === undefined) return undefined;
-    return batch === 1 ? fit.plain : fit.plain + fit.extra + fit.slope * (batch - 1);
+    return fit === undefined ? undefined : lineMs(fit, batch);
   }
 
   private table(fit: { plain: number; extra: number; slope: number }, useRatios: boolean): number[] {
@@ -174,10 +171,15 @@ export class OnlineStepCost implements StepCostModel {
     let best = 1;
     if (useRatios) for (const [size, known] of this.seen) if (size > 1 && known.n >= 2) best = Math.min(best, known.ratio);
     for (const size of this.sizes) {
-      const line = size === 1 ? fit.plain : fit.plain + fit.extra + fit.slope * (size - 1);
+      const line = lineMs(fit, size);
       const known = useRatios && size > 1 ? this.seen.get(size) : undefined;
       out[size] = Math.max(0.01, size === 1 ? line : known && known.n >= 2 ? line * known.ratio : line * best);
     }
     return out;
   }
+}
+
+/** The fitted price of a batch before per-size ratios: the plain step, or it plus a batch's surcharge and slope. */
+function lineMs(fit: { plain: number; extra: number; slope: number }, batch: number): number {
+  return batch === 1 ? fit.plain : fit.plain + fit.extra + fit.slope * (batch - 1);
 }
